@@ -1,0 +1,32 @@
+"""Exception types of the loaders: a file we cannot read, or a file that lacks what its layer needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LoaderError(Exception):
+    """Base class: a problem with a whole file, reported as one clear line (never a traceback)."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{Path(self.path).name}: {reason}")
+
+
+class UnreadableFile(LoaderError):
+    """The file cannot be read at all (format, encoding, corrupt archive, unsafe zip member...)."""
+
+
+class MissingColumns(LoaderError):
+    """A required column of the layer's contract was not found in the file."""
+
+    def __init__(self, path: str | Path, missing: list[str], seen: list[str]) -> None:
+        self.missing = list(missing)
+        self.seen = list(seen)
+        shown = ", ".join(repr(c) for c in seen) if seen else "none"
+        reason = (
+            f"required column(s) not found: {', '.join(missing)}; columns seen: {shown}. "
+            "Name the column with --column FIELD=HEADER (or pick it on the upload page)."
+        )
+        super().__init__(path, reason)
