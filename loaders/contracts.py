@@ -96,8 +96,8 @@ class Contract:
 
 
 # -- coordinates: shared by every point layer -------------------------------------------------------
-LAT_ALIASES = ("lat", "latitude", "y", "gps_lat", "gps_latitude", "lat_dd", "latitude_dd", "n")
-LON_ALIASES = ("lon", "lng", "long", "longitude", "x", "gps_lon", "gps_lng", "gps_longitude", "lon_dd", "e")
+LAT_ALIASES = ("lat", "latitude", "y", "gps_lat", "gps_latitude", "lat_dd", "latitude_dd")
+LON_ALIASES = ("lon", "lng", "long", "longitude", "x", "gps_lon", "gps_lng", "gps_longitude", "lon_dd")
 COMBINED_ALIASES = ("_geolocation", "geolocation", "gps", "location", "coordinates", "geopoint", "latlon")
 """Columns holding both coordinates: ``"[31.5, 74.3]"`` (Kobo) or ``"31.5 74.3 210 5"`` (ODK geopoint)."""
 

@@ -1,0 +1,5 @@
+import sys
+
+from bhatta.cli import main
+
+sys.exit(main())

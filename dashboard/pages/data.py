@@ -1,0 +1,125 @@
+"""Load data page: upload a file for a layer, read every problem, pick missing columns, store."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.resources import get_layers, get_reference, get_store
+from layers.catalog import all_kilns
+from loaders._errors import LoaderError, MissingColumns
+from loaders.contracts import CONTRACTS, LAYERS
+from loaders.validate import check_file
+
+st.markdown("#### Load your own data")
+st.caption(
+    "CSV (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab), Excel .xlsx, GeoJSON, GeoPackage, "
+    "zipped shapefile, or a Kobo/ODK CSV export. Every row is checked; nothing is stored until you confirm. "
+    "Imported data for a layer replaces its demo data on the map (imported kilns are added to the detected ones)."
+)
+
+layer = st.selectbox("Layer", LAYERS, format_func=lambda name: CONTRACTS[name].label, key="upload_layer")
+spec = CONTRACTS[layer]
+with st.expander(f"What a {spec.label.lower()} file needs"):
+    rows = [{"column": f.name, "required": "yes" if f.required else "", "type": f.kind,
+             "allowed values": ", ".join(f.categories) if f.categories else "",
+             "also accepted as": ", ".join(f.aliases)} for f in spec.fields]
+    if spec.geometry != "district":
+        rows.append({"column": "lat, lon", "required": "yes" if spec.geometry == "point" else "or kiln_id",
+                     "type": "float", "allowed values": "inside Punjab or Sindh",
+                     "also accepted as": "latitude/longitude, y/x, Kobo _geolocation, ODK 'lat lon alt acc'"})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+
+upload = st.file_uploader("File", type=["csv", "txt", "tsv", "xlsx", "xlsm", "geojson", "json", "gpkg", "zip"],
+                          key=f"upload_{layer}")
+
+
+def _validate(data: bytes, name: str, column_map: dict[str, str]):
+    """Validate an uploaded file through a temporary copy that is always removed."""
+    store = get_store()
+    with tempfile.TemporaryDirectory(prefix="bhatta-upload-") as tmp:
+        path = Path(tmp) / ("upload" + Path(name).suffix.lower())
+        path.write_bytes(data)
+        known = all_kilns(store, get_reference()) if layer == "inspections" else None
+        return check_file(path, layer, column_map=column_map, display_name=name, ref=get_reference(),
+                          known_kilns=known)
+
+
+if upload is not None:
+    data = upload.getvalue()
+    map_key = f"colmap_{layer}_{upload.name}_{len(data)}"
+    column_map: dict[str, str] = st.session_state.setdefault(map_key, {})
+    try:
+        report = _validate(data, upload.name, column_map)
+    except MissingColumns as missing:
+        st.error(f"**{upload.name}**: {missing.reason}")
+        st.markdown("Pick the column that holds each missing field:")
+        picks = {}
+        for field in spec.required:
+            if field.name in column_map or any(field.name in m for m in missing.missing) is False:
+                continue
+            picks[field.name] = st.selectbox(f"Column for **{field.title}**", ["—", *missing.seen],
+                                             key=f"{map_key}_{field.name}")
+        if spec.geometry != "district" and any("lat" in m for m in missing.missing):
+            picks["lat"] = st.selectbox("Column for **latitude**", ["—", *missing.seen], key=f"{map_key}_lat")
+            picks["lon"] = st.selectbox("Column for **longitude**", ["—", *missing.seen], key=f"{map_key}_lon")
+        if st.button("Use these columns", type="primary"):
+            st.session_state[map_key] = {**column_map, **{k: v for k, v in picks.items() if v != "—"}}
+            st.rerun()
+        st.stop()
+    except LoaderError as error:
+        st.error(f"**{upload.name}** cannot be read: {error.reason}")
+        st.stop()
+
+    rejected_rows = report.rejected_rows
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Rows", f"{report.rows:,}")
+    c2.metric("Accepted", f"{len(report.accepted):,}")
+    c3.metric("Rejected rows", f"{len(rejected_rows):,}")
+    c4.metric("Warnings", f"{len(report.warnings):,}")
+    if report.columns:
+        st.caption("Columns used: " + ", ".join(f"{k} ← “{v}”" for k, v in report.columns.items()))
+    if report.rejected:
+        st.markdown("**Rejected rows** (nothing from these rows will be stored)")
+        rejected = pd.DataFrame([p.as_dict() for p in report.rejected])
+        rejected["value"] = rejected["value"].astype(str)
+        st.dataframe(rejected, hide_index=True, use_container_width=True)
+        st.download_button("Download rejected rows (CSV)", rejected.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"{Path(upload.name).stem}_rejected.csv", mime="text/csv")
+    if report.warnings:
+        with st.expander(f"Warnings ({len(report.warnings)}): kept, but check them"):
+            warnings = pd.DataFrame([p.as_dict() for p in report.warnings])
+            st.dataframe(warnings, hide_index=True, use_container_width=True)
+    if len(report.accepted):
+        preview = report.accepted.drop(columns="geometry").head(200).astype(str)
+        with st.expander("Accepted records (first 200)"):
+            st.dataframe(preview, hide_index=True, use_container_width=True)
+        replace = st.checkbox(f"Replace earlier imports of {spec.label.lower()} (they stay in the history)",
+                              key=f"replace_{layer}")
+        if st.button(f"Store {len(report.accepted):,} accepted records", type="primary", key="store_button"):
+            store = get_store()
+            result = store.add_import(report, replace=replace)
+            st.session_state["last_import"] = (
+                f"Stored {result.stored:,} {spec.label.lower()} records from {upload.name} as import "
+                f"#{result.import_id}. The map now uses them."
+            )
+            st.rerun()
+    else:
+        st.info("No row was accepted, so there is nothing to store.")
+
+if msg := st.session_state.pop("last_import", None):
+    st.success(msg)
+
+layers = get_layers()
+st.markdown("#### Data in use")
+st.dataframe(pd.DataFrame([
+    {"layer": d.label, "records": len(d), "origin": d.origin, "demo data": "yes" if d.synthetic else "",
+     "sources": " · ".join(d.sources)} for d in layers.values()
+]), hide_index=True, use_container_width=True)
+history = get_store().imports()
+if len(history):
+    st.markdown("**Imports (history, newest first)**")
+    st.dataframe(history.drop(columns=["report"]), hide_index=True, use_container_width=True)

@@ -1,0 +1,96 @@
+"""View state kept in the URL query parameters: parsed with defaults and a notice for each bad value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from loaders.contracts import LAYERS
+
+PROVINCES = {"PK6": "Punjab", "PK7": "Sindh"}
+BASEMAPS = {"none": "None (boundaries only, works offline)", "osm": "OpenStreetMap (needs internet)"}
+DEFAULT_YEARS = 3
+
+
+@dataclass(frozen=True)
+class ViewState:
+    province: str | None = None
+    district: str | None = None
+    layers: frozenset[str] = frozenset(LAYERS)
+    start: date | None = None
+    end: date | None = None
+    basemap: str = "none"
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+
+def default_window(today: date) -> tuple[date, date]:
+    return today - timedelta(days=365 * DEFAULT_YEARS), today
+
+
+def from_query(params: Mapping[str, str], *, today: date, districts: Mapping[str, str]) -> ViewState:
+    """State from query parameters; every invalid value falls back to its default with a notice.
+
+    ``districts`` maps district P-code -> province P-code.
+    """
+    notices: list[str] = []
+    start, end = default_window(today)
+    state = ViewState(start=start, end=end)
+
+    province = params.get("province")
+    if province:
+        if province in PROVINCES:
+            state = replace(state, province=province)
+        else:
+            notices.append(f"Unknown province {province!r} in the link: showing both provinces.")
+    district = params.get("district")
+    if district:
+        if district in districts:
+            state = replace(state, district=district, province=districts[district])
+        else:
+            notices.append(f"Unknown district {district!r} in the link: showing all districts.")
+    layers = params.get("layers")
+    if layers is not None:
+        asked = [x for x in layers.split(",") if x]
+        bad = [x for x in asked if x not in LAYERS]
+        if bad:
+            notices.append(f"Unknown layer(s) {', '.join(map(repr, bad))} in the link were ignored.")
+        state = replace(state, layers=frozenset(x for x in asked if x in LAYERS))
+    dates = {}
+    for key in ("start", "end"):
+        if value := params.get(key):
+            try:
+                dates[key] = date.fromisoformat(value)
+            except ValueError:
+                notices.append(f"Invalid {key} date {value!r} in the link (use YYYY-MM-DD): default used.")
+    s, e = dates.get("start", state.start), dates.get("end", state.end)
+    if s > e:
+        notices.append("The link's start date is after its end date: default window used.")
+        s, e = state.start, state.end
+    state = replace(state, start=s, end=e)
+    basemap = params.get("basemap")
+    if basemap:
+        if basemap in BASEMAPS:
+            state = replace(state, basemap=basemap)
+        else:
+            notices.append(f"Unknown basemap {basemap!r} in the link: none used.")
+    return replace(state, notices=tuple(notices))
+
+
+def to_query(state: ViewState, *, today: date) -> dict[str, str]:
+    """Query parameters for ``state``, leaving out values equal to the defaults (short links)."""
+    out: dict[str, str] = {}
+    if state.district:
+        out["district"] = state.district
+    elif state.province:
+        out["province"] = state.province
+    if state.layers != frozenset(LAYERS):
+        out["layers"] = ",".join(x for x in LAYERS if x in state.layers)
+    start, end = default_window(today)
+    if state.start != start:
+        out["start"] = state.start.isoformat()
+    if state.end != end:
+        out["end"] = state.end.isoformat()
+    if state.basemap != "none":
+        out["basemap"] = state.basemap
+    return out

@@ -1,0 +1,32 @@
+"""The one escaping helper: every string that reaches HTML or an inline script goes through here."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from typing import Any
+
+_EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
+
+
+def esc(value: Any) -> str:
+    """Text safe inside HTML elements and attribute values, and inert in template literals.
+
+    ``<``, ``>``, ``&`` and both quotes become entities (``html.escape``); backticks, ``$``, braces and
+    backslashes too, so a value can never open a JavaScript template expression (``${...}``) or an
+    escape sequence if a later template puts it inside a script. Missing values give ``""``.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True).translate(_EXTRA)
+
+
+def js_data(obj: Any) -> str:
+    """JSON for an inline ``<script>``: ``<``, ``>``, ``&`` and line separators are \\u-escaped,
+    so no string can close the script element or start an HTML comment."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )

@@ -1,0 +1,386 @@
+"""The one map builder: boundaries, DVC fill and the point layers as a folium map with small payload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement, Template
+
+from layers.catalog import LayerData
+from layers.dvc import STATUS_LABELS, dvc_status
+from layers.html import esc, js_data
+from layers.summary import Window, last_visits
+from loaders.geo import Reference
+
+ATTRIBUTION = (
+    "Boundaries: OCHA/WFP COD-AB Pakistan 2022, CC BY-IGO; tehsils via pkmapr (A. Umer) · "
+    "Brick kilns: Hamdani et al. 2025, Scientific Data 12:830 (APAD), CC BY 4.0 · "
+    "Population: PBS Census 2023 · Towns: GeoNames, CC BY 4.0"
+)
+
+LAYER_COLORS = {
+    "kilns": "#b3361b",
+    "inspections": "#1a9850",
+    "schools": "#2b6cb0",
+    "health": "#7b2cbf",
+    "ngo": "#d69e2e",
+}
+DVC_COLORS = {"active": "#41ab5d", "dormant": "#fdae61", "not_notified": "#d7191c", "unknown": "#bdbdbd"}
+VISIT_AGE_BINS = (  # (upper bound in days, label, colour): evidence of a visit, greener is more recent
+    (183, "visited within 6 months", "#1a9850"),
+    (365, "6 to 12 months ago", "#a6d96a"),
+    (730, "1 to 2 years ago", "#fdae61"),
+    (100_000, "more than 2 years ago", "#d73027"),
+)
+COORD_SCALE = 100_000  # coordinates sent as integers of 1e-5 degree (about 1 m)
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the map shows: area, layers, date window, basemap."""
+
+    window: Window
+    layers: frozenset[str] = frozenset({"kilns", "inspections", "dvcs", "schools", "health", "ngo"})
+    district: str | None = None
+    province: str | None = None
+    basemap: str = "none"
+
+
+@dataclass
+class PopupField:
+    label: str
+    values: Sequence[object]
+
+
+@dataclass
+class PointLayer:
+    """Points of one layer, ready for the browser: coordinates, colours and popup fields."""
+
+    name: str
+    title: str
+    lat: np.ndarray
+    lon: np.ndarray
+    colors: Sequence[str]
+    popup: list[PopupField] = field(default_factory=list)
+    cluster: bool = True
+    radius: int = 5
+    note: str = ""
+
+
+def _column(values: Sequence[object]) -> dict:
+    """Escaped strings, as a lookup table plus indexes when values repeat (most categorical fields)."""
+    texts = [esc(v) for v in values]
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) <= max(1, len(texts) // 2):
+        index = {t: i for i, t in enumerate(distinct)}
+        return {"k": distinct, "i": [index[t] for t in texts]}
+    return {"v": texts}
+
+
+class PointCloud(MacroElement):
+    """Many points as canvas circle markers, optionally clustered, with popups built on click.
+
+    Every string was escaped server-side (:func:`layers.html.esc`); the data is embedded with
+    :func:`layers.html.js_data`, so nothing from a file can run as script.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var d = {{ this.payload }};
+  var map = {{ this._parent.get_name() }};
+  function val(c, i) { return c.k ? c.k[c.i[i]] : c.v[i]; }
+  function popup(layer) {
+    var i = layer.options.bi, html = '<div class="bh-popup"><b>' + d.title + '</b>';
+    for (var f = 0; f < d.fields.length; f++) {
+      var v = val(d.fields[f].c, i);
+      if (v !== '') { html += '<br><span class="bh-k">' + d.fields[f].label + ':</span> ' + v; }
+    }
+    return html + (d.note ? '<br><i class="bh-note">' + d.note + '</i>' : '') + '</div>';
+  }
+  var group = d.cluster ? L.markerClusterGroup({
+      chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true,
+      iconCreateFunction: function (c) {
+        var n = c.getChildCount(), s = n < 100 ? 28 : (n < 1000 ? 34 : 40);
+        return L.divIcon({html: '<div style="background:' + d.color + ';width:' + s + 'px;height:' + s +
+          'px;line-height:' + s + 'px">' + n + '</div>', className: 'bh-cluster bh-cluster-' + d.name,
+          iconSize: L.point(s, s)});
+      }}) : L.featureGroup();
+  var markers = new Array(d.lat.length);
+  for (var i = 0; i < d.lat.length; i++) {
+    markers[i] = L.circleMarker([d.lat[i] / {{ this.scale }}, d.lon[i] / {{ this.scale }}], {
+      radius: d.radius, weight: 1, color: '#333', fillColor: val(d.colors, i), fillOpacity: 0.85, bi: i
+    }).bindPopup(popup);
+  }
+  if (d.cluster) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }
+  group.addTo(map);
+  map._bhLayers = map._bhLayers || {};
+  map._bhLayers[d.name] = d.lat.length;
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, layer: PointLayer) -> None:
+        super().__init__()
+        self._name = f"PointCloud_{layer.name}"
+        self.scale = COORD_SCALE
+        payload = {
+            "name": layer.name,
+            "title": esc(layer.title),
+            "note": esc(layer.note),
+            "color": esc(LAYER_COLORS.get(layer.name, "#555")),
+            "cluster": layer.cluster,
+            "radius": layer.radius,
+            "lat": np.round(np.asarray(layer.lat) * COORD_SCALE).astype(int).tolist(),
+            "lon": np.round(np.asarray(layer.lon) * COORD_SCALE).astype(int).tolist(),
+            "colors": _column(layer.colors),
+            "fields": [{"label": esc(f.label), "c": _column(f.values)} for f in layer.popup],
+        }
+        self.payload = js_data(payload)
+
+
+class HtmlOverlay(MacroElement):
+    """A fixed box on the map (legend, demo-data flag) whose HTML was built from escaped parts."""
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<style>
+.bh-box{position:absolute;z-index:1000;background:rgba(255,255,255,.93);padding:6px 9px;border-radius:6px;
+ font:12px/1.35 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.35);max-width:300px}
+.bh-legend{bottom:26px;right:10px;max-height:70%;overflow:auto}.bh-demo{top:10px;left:50%;transform:translateX(-50%);background:#fff3cd;
+ border:2px solid #b7791f;font-weight:600;color:#7a4b00}
+.bh-sw{display:inline-block;width:11px;height:11px;border-radius:50%;border:1px solid #333;margin-right:5px;
+ vertical-align:-1px}.bh-sq{border-radius:2px}
+.bh-cluster div{border-radius:50%;color:#fff;font:600 11px system-ui,sans-serif;text-align:center;
+ border:2px solid rgba(255,255,255,.85);box-shadow:0 0 3px rgba(0,0,0,.5)}
+.bh-popup{font:12px/1.4 system-ui,sans-serif;max-width:260px}.bh-k{color:#555}.bh-note{color:#7a4b00}
+</style>
+{% endmacro %}
+{% macro html(this, kwargs) %}{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var box = L.DomUtil.create('div', 'bh-box {{ this.css_class }}');
+  box.innerHTML = {{ this.html_json }};
+  L.DomEvent.disableClickPropagation(box);
+  {{ this._parent.get_name() }}.getContainer().appendChild(box);
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, html: str, css_class: str) -> None:
+        super().__init__()
+        self._name = f"HtmlOverlay_{css_class}"
+        self.css_class = css_class
+        self.html_json = js_data(html)
+
+
+@cache
+def display_boundaries(ref: Reference) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Provinces and districts simplified further for the overview map (shared borders kept shared)."""
+    districts = ref.districts.copy()
+    districts["geometry"] = shapely.set_precision(
+        shapely.coverage_simplify(districts.geometry.values, 0.004), 1e-4
+    )
+    provinces = districts.dissolve("ADM1_PCODE", as_index=False)[["ADM1_PCODE", "ADM1_EN", "geometry"]]
+    return provinces, districts
+
+
+def _area_bounds(ref: Reference, view: MapView) -> list[list[float]]:
+    if view.district:
+        geom = ref.districts.loc[ref.districts["ADM2_PCODE"] == view.district]
+    elif view.province:
+        geom = ref.provinces.loc[ref.provinces["ADM1_PCODE"] == view.province]
+    else:
+        geom = ref.provinces
+    minx, miny, maxx, maxy = geom.total_bounds
+    return [[miny, minx], [maxy, maxx]]
+
+
+def _visit_age_colors(days: pd.Series) -> list[str]:
+    bins = [0] + [b for b, _, _ in VISIT_AGE_BINS]
+    idx = np.digitize(days.fillna(10**6).to_numpy(), bins[1:], right=True)
+    return [VISIT_AGE_BINS[min(i, len(VISIT_AGE_BINS) - 1)][2] for i in idx]
+
+
+def _fmt_date(values: pd.Series) -> list[str]:
+    return [v.date().isoformat() if pd.notna(v) else "" for v in pd.to_datetime(values, errors="coerce")]
+
+
+def _source_values(data: LayerData) -> list[str]:
+    src = data.frame["source"] if "source" in data.frame else pd.Series([data.sources[0]] * len(data.frame))
+    return [f"{s} [DEMO]" if syn else s for s, syn in zip(src.fillna(""), data.frame["synthetic"], strict=True)]
+
+
+def _points(data: LayerData) -> gpd.GeoDataFrame:
+    frame = data.frame
+    return frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+
+
+def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) -> list[PointLayer]:
+    """Turn the layers the view shows into browser-ready point layers with escaped popup fields."""
+    names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
+    tehsil_names = dict(zip(ref.tehsils["ADM3_PCODE"], ref.tehsils["ADM3_EN"], strict=True))
+    visits = last_visits(layers["inspections"].frame, view.window)
+    out: list[PointLayer] = []
+
+    def place(frame: pd.DataFrame) -> PopupField:
+        return PopupField("Place", [
+            ", ".join(x for x in (tehsil_names.get(t, ""), names.get(d, "")) if x)
+            for t, d in zip(frame["tehsil_pcode"], frame["district_pcode"], strict=True)
+        ])
+
+    builders: dict[str, Callable[[], PointLayer]] = {}
+
+    def kilns() -> PointLayer:
+        k = _points(layers["kilns"])
+        last = k[["kiln_id"]].merge(visits[["kiln_id", "visit_date"]], on="kiln_id", how="left")
+        type_label = k["kiln_type_label"].fillna(k.get("kiln_type")) if "kiln_type_label" in k else k["kiln_type"]
+        return PointLayer(
+            "kilns", "Brick kiln", k.geometry.y.to_numpy(), k.geometry.x.to_numpy(),
+            [LAYER_COLORS["kilns"]] * len(k),
+            [PopupField("Kiln id", k["kiln_id"].tolist()), PopupField("Type", type_label.tolist()), place(k),
+             PopupField("Last visit in window", [d or "none recorded" for d in _fmt_date(last["visit_date"])]),
+             PopupField("Source", _source_values(LayerData("kilns", "", k, "", layers["kilns"].sources)))],
+            note="A detected kiln is context, not evidence: only recorded visit findings are evidence.",
+        )
+
+    def inspections() -> PointLayer:
+        v = layers["inspections"].frame
+        inside = v[view.window.contains(v["visit_date"])]
+        latest = inside.sort_values("visit_date").groupby(inside["kiln_id"].fillna(inside.index.to_series().astype(str)),
+                                                          as_index=False).last()
+        latest = gpd.GeoDataFrame(latest, geometry="geometry", crs=v.crs)
+        latest = latest[latest.geometry.notna()]
+        counts = inside.groupby("kiln_id").size()
+        days = (pd.Timestamp(view.window.end) - latest["visit_date"]).dt.days
+        return PointLayer(
+            "inspections", "Inspection visit (latest in window)", latest.geometry.y.to_numpy(),
+            latest.geometry.x.to_numpy(), _visit_age_colors(days),
+            [PopupField("Kiln id", latest["kiln_id"].fillna("not matched to a kiln").tolist()),
+             PopupField("Last visit", _fmt_date(latest["visit_date"])),
+             PopupField("Visits in window", [int(counts.get(k, 1)) for k in latest["kiln_id"]]),
+             PopupField("Child labour observed (recorded)", latest["child_labour_observed"].fillna("").tolist()),
+             PopupField("Bonded-labour indicators (recorded)", latest["bonded_labour_indicators"].fillna("").tolist()),
+             PopupField("Action taken", latest["action_taken"].fillna("").str.replace("_", " ").tolist()),
+             place(latest), PopupField("Source", _source_values(LayerData("", "", latest, "", ("",))))],
+            cluster=False, radius=6,
+        )
+
+    def service(layer: str, title: str, fields: Sequence[tuple[str, str]]) -> Callable[[], PointLayer]:
+        def build() -> PointLayer:
+            data = layers[layer]
+            p = _points(data)
+            popup = [PopupField("Name", p["name"].fillna("").tolist())]
+            for label, col in fields:
+                values = p[col] if col in p else pd.Series([""] * len(p))
+                values = _fmt_date(values) if col.endswith("_date") else values.fillna("").astype(str).str.replace("_", " ")
+                popup.append(PopupField(label, list(values)))
+            popup += [place(p), PopupField("Source", _source_values(LayerData(layer, "", p, "", data.sources)))]
+            return PointLayer(layer, title, p.geometry.y.to_numpy(), p.geometry.x.to_numpy(),
+                              [LAYER_COLORS[layer]] * len(p), popup, cluster=len(p) > 300, radius=5)
+        return build
+
+    builders["kilns"] = kilns
+    builders["inspections"] = inspections
+    builders["schools"] = service("schools", "School", [("Level", "level"), ("For", "gender"), ("Managed", "management")])
+    builders["health"] = service("health", "Health unit", [("Type", "facility_type")])
+    builders["ngo"] = service("ngo", "NGO service", [("Service", "service_type"), ("Organisation", "organisation"),
+                                                    ("Since", "start_date")])
+    for name in ("kilns", "schools", "health", "ngo", "inspections"):
+        if name in view.layers:
+            out.append(builders[name]())
+    return out
+
+
+def legend_html(layers: dict[str, LayerData], view: MapView, shown: list[PointLayer]) -> str:
+    """Legend lines for what the map shows; every label escaped."""
+    parts = ["<b>Legend</b>"]
+    for p in shown:
+        data = layers[p.name]
+        tag = " <b style='color:#7a4b00'>[DEMO]</b>" if data.synthetic else ""
+        if p.name == "inspections":
+            parts.append(f"Inspection visits ({len(p.lat):,} kilns){tag}")
+            parts += [f"<span class='bh-sw' style='background:{c}'></span>{esc(label)}" for _, label, c in VISIT_AGE_BINS]
+        else:
+            parts.append(f"<span class='bh-sw' style='background:{LAYER_COLORS[p.name]}'></span>"
+                         f"{esc(data.label)} ({len(p.lat):,}){tag}")
+    if "dvcs" in view.layers:
+        tag = " <b style='color:#7a4b00'>[DEMO]</b>" if layers["dvcs"].synthetic else ""
+        parts.append(f"District fill: DVC status{tag}")
+        parts += [f"<span class='bh-sw bh-sq' style='background:{DVC_COLORS[s]}'></span>{esc(label)}"
+                  for s, label in STATUS_LABELS.items()]
+    parts.append(f"<span style='color:#555;font-size:10px'>{esc(ATTRIBUTION)}</span>")
+    return "<br>".join(parts)
+
+
+def build_map(
+    view: MapView,
+    layers: dict[str, LayerData],
+    ref: Reference,
+    *,
+    asset_base: str = "/app/static/vendor",
+) -> folium.Map:
+    """The map for ``view``: boundaries, DVC fill, point layers, legend, demo flag, attribution.
+
+    ``asset_base`` is where Leaflet and its plugins are served (no CDN is ever used).
+    """
+    provinces, districts = display_boundaries(ref)
+    m = folium.Map(location=[28.5, 70.0], zoom_start=6, tiles=None, prefer_canvas=True, control_scale=True,
+                   zoom_control=True)
+    m.options["maxZoom"] = 18
+    m.options["zoomSnap"] = 0.25  # fit a district or both provinces snugly
+    m.default_js = [("leaflet", f"{asset_base}/leaflet/leaflet.js"),
+                    ("markercluster", f"{asset_base}/markercluster/leaflet.markercluster.js")]
+    m.default_css = [("leaflet_css", f"{asset_base}/leaflet/leaflet.css"),
+                     ("markercluster_css", f"{asset_base}/markercluster/MarkerCluster.css")]
+    if view.basemap == "osm":
+        folium.TileLayer("OpenStreetMap", attr="© OpenStreetMap contributors", max_zoom=18).add_to(m)
+
+    status = dvc_status(layers["dvcs"].frame, districts["ADM2_PCODE"], as_of=view.window.end).set_index("district_pcode")
+    show_dvc = "dvcs" in view.layers
+    feats = districts[["ADM2_PCODE", "geometry"]].copy()
+    feats["name"] = [esc(n) for n in districts["ADM2_EN"]]
+    feats["dvc"] = [esc(STATUS_LABELS[status.at[p, "status"]]) for p in districts["ADM2_PCODE"]]
+    fill = {p: DVC_COLORS[status.at[p, "status"]] for p in districts["ADM2_PCODE"]}
+
+    def district_style(feature: dict) -> dict:
+        pcode = feature["properties"]["ADM2_PCODE"]
+        selected = pcode == view.district
+        return {"color": "#111" if selected else "#555", "weight": 3 if selected else 0.8,
+                "fillColor": fill[pcode] if show_dvc else "#ffffff",
+                "fillOpacity": 0.45 if show_dvc else 0.05}
+
+    folium.GeoJson(
+        feats, name="districts", style_function=district_style, smooth_factor=1.5,
+        tooltip=folium.GeoJsonTooltip(fields=["name", "dvc"] if show_dvc else ["name"],
+                                      aliases=["District", "DVC"] if show_dvc else ["District"]),
+    ).add_to(m)
+    folium.GeoJson(provinces, name="provinces", interactive=False,
+                   style_function=lambda _: {"color": "#222", "weight": 2.2, "fill": False}).add_to(m)
+    if view.district:
+        tehsils = ref.tehsils[ref.tehsils["ADM2_PCODE"] == view.district][["ADM3_PCODE", "ADM3_EN", "geometry"]].copy()
+        tehsils["ADM3_EN"] = [esc(n) for n in tehsils["ADM3_EN"]]
+        folium.GeoJson(tehsils, name="tehsils", style_function=lambda _: {"color": "#555", "weight": 1,
+                                                                           "dashArray": "4 3", "fill": False},
+                       tooltip=folium.GeoJsonTooltip(fields=["ADM3_EN"], aliases=["Tehsil"])).add_to(m)
+
+    shown = point_layers(layers, ref, view)
+    for p in shown:
+        m.add_child(PointCloud(p))
+    m.add_child(HtmlOverlay(legend_html(layers, view, shown), "bh-legend"))
+    demo = [layers[n].label for n in view.layers if layers[n].synthetic]
+    if demo:
+        m.add_child(HtmlOverlay(f"DEMO DATA on this map: {esc(', '.join(sorted(demo)))} are synthetic", "bh-demo"))
+    m.fit_bounds(_area_bounds(ref, view))
+    return m

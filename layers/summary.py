@@ -1,0 +1,103 @@
+"""Key figures of a district (or a province, or both provinces), each with its source and demo flag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from layers.catalog import LayerData
+from layers.dvc import STATUS_LABELS, dvc_status
+from loaders.geo import Reference
+
+POPULATION_SOURCE = "PBS, 7th Population and Housing Census 2023"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number on the district panel."""
+
+    label: str
+    value: str
+    source: str
+    synthetic: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Window:
+    """The date window of the view: visits and services are counted within it."""
+
+    start: date
+    end: date
+
+    def contains(self, dates: pd.Series) -> pd.Series:
+        return (dates >= pd.Timestamp(self.start)) & (dates <= pd.Timestamp(self.end))
+
+
+def _in_area(frame: pd.DataFrame, district: str | None, province: str | None) -> pd.DataFrame:
+    if district:
+        return frame[frame["district_pcode"] == district]
+    if province:
+        return frame[frame["district_pcode"].astype(str).str.startswith(province)]
+    return frame
+
+
+def last_visits(visits: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """Latest visit per kiln within the window: ``kiln_id``, ``visit_date``, ``days_ago`` (to window end)."""
+    inside = visits[window.contains(visits["visit_date"]) & visits["kiln_id"].notna()]
+    latest = inside.sort_values("visit_date").groupby("kiln_id", as_index=False).last()
+    latest["days_ago"] = (pd.Timestamp(window.end) - latest["visit_date"]).dt.days
+    return latest
+
+
+def area_figures(
+    layers: dict[str, LayerData],
+    ref: Reference,
+    *,
+    window: Window,
+    district: str | None = None,
+    province: str | None = None,
+) -> list[Figure]:
+    """Figures for one district (``district`` P-code), one province (``PK6``/``PK7``) or both."""
+    pop = _in_area(ref.population.rename(columns={"ADM2_PCODE": "district_pcode"}), district, province)
+    figures = [Figure("Population 2023", f"{int(pop['pop_total_2023'].sum()):,}", POPULATION_SOURCE,
+                      note="Karachi districts approximate" if (pop["mapping"] == "approximate_karachi").any() else "")]
+
+    kilns = layers["kilns"]
+    n_kilns = len(_in_area(kilns.frame, district, province))
+    figures.append(Figure(
+        "Kilns detected", f"{n_kilns:,}" if n_kilns else "not detected",
+        " · ".join(kilns.sources), kilns.synthetic,
+        note="satellite detections undercount; none detected is not zero kilns" if not n_kilns
+        else "satellite detections; they undercount",
+    ))
+
+    visits = layers["inspections"]
+    area_visits = _in_area(visits.frame, district, province)
+    year_ago = max(window.start, (pd.Timestamp(window.end) - pd.DateOffset(months=12)).date())
+    visited = last_visits(area_visits, Window(year_ago, window.end))
+    share = f" ({len(visited) / n_kilns:.0%} of detected)" if n_kilns else ""
+    figures.append(Figure("Kilns visited in the last 12 months", f"{len(visited):,}{share}",
+                          " · ".join(visits.sources), visits.synthetic,
+                          note=f"{year_ago.isoformat()} to {window.end.isoformat()}"))
+
+    if district:
+        status = dvc_status(layers["dvcs"].frame, pd.Series([district]), as_of=window.end).iloc[0]
+        last = status["last_meeting_date"]
+        detail = f"last meeting {last.date().isoformat()}" if pd.notna(last) else "no meeting recorded"
+        figures.append(Figure("DVC", f"{STATUS_LABELS[status['status']]}",
+                              " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic,
+                              note=detail if status["status"] != "unknown" else "no DVC record for this district"))
+    else:
+        pcodes = _in_area(ref.districts.rename(columns={"ADM2_PCODE": "district_pcode"}), None, province)["district_pcode"]
+        statuses = dvc_status(layers["dvcs"].frame, pcodes, as_of=window.end)["status"].value_counts()
+        text = ", ".join(f"{statuses.get(s, 0)} {STATUS_LABELS[s].split(' (')[0].lower()}" for s in STATUS_LABELS)
+        figures.append(Figure("DVCs (districts)", text, " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic))
+
+    for layer, label in (("schools", "Schools"), ("health", "Health units"), ("ngo", "NGO services")):
+        data = layers[layer]
+        figures.append(Figure(label, f"{len(_in_area(data.frame, district, province)):,}",
+                              " · ".join(data.sources), data.synthetic))
+    return figures

@@ -1,0 +1,200 @@
+"""The store: imported records with their provenance, in SQLite by default or any SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from loaders.contracts import contract
+from loaders.geo import WGS84
+from loaders.paths import default_database_url
+from loaders.problems import Report
+from loaders.validate import records_to_json
+
+metadata = sa.MetaData()
+
+imports = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("layer", sa.String(32), nullable=False, index=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("file_sha256", sa.String(64)),
+    sa.Column("imported_at", sa.String(32), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("accepted", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False),
+    sa.Column("replaced_earlier", sa.Boolean, nullable=False, default=False),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("report", sa.Text, nullable=False),
+)
+
+records = sa.Table(
+    "records",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
+    sa.Column("layer", sa.String(32), nullable=False, index=True),
+    sa.Column("source_row", sa.Integer),
+    sa.Column("lon", sa.Float),
+    sa.Column("lat", sa.Float),
+    sa.Column("district_pcode", sa.String(8), index=True),
+    sa.Column("tehsil_pcode", sa.String(10)),
+    sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
+    sa.Column("properties", sa.Text, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    import_id: int
+    stored: int
+    deactivated_imports: int
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Store:
+    """Records of every layer with the file each came from; one transaction per import."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_database_url()
+        self.engine = sa.create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    def describe(self) -> str:
+        """The store's URL without any password, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def add_import(self, report: Report, *, source: str | Path | None = None, replace: bool = False) -> ImportResult:
+        """Store the accepted rows of ``report`` with provenance, atomically.
+
+        With ``replace`` the earlier imports of the layer are deactivated (kept, not deleted), so the
+        map shows only this file; nothing stored is ever lost.
+        """
+        accepted = report.accepted
+        props = records_to_json(accepted)
+        geoms = accepted.geometry.values
+        rows = []
+        for i, prop in enumerate(props):
+            g = geoms[i]
+            has_point = g is not None and not g.is_empty
+            rows.append({
+                "layer": report.layer,
+                "source_row": int(accepted["source_row"].iloc[i]) if pd.notna(accepted["source_row"].iloc[i]) else None,
+                "lon": float(g.x) if has_point else None,
+                "lat": float(g.y) if has_point else None,
+                "district_pcode": _none(accepted["district_pcode"].iloc[i]),
+                "tehsil_pcode": _none(accepted["tehsil_pcode"].iloc[i]),
+                "synthetic": bool(accepted["synthetic"].iloc[i]),
+                "properties": prop,
+            })
+        digest = _sha256(source) if source else None
+        with self.engine.begin() as conn:
+            deactivated = 0
+            if replace:
+                deactivated = conn.execute(
+                    imports.update()
+                    .where(imports.c.layer == report.layer, imports.c.active.is_(True))
+                    .values(active=False)
+                ).rowcount
+            import_id = conn.execute(
+                imports.insert().values(
+                    layer=report.layer,
+                    file_name=report.file,
+                    file_sha256=digest,
+                    imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    rows=report.rows,
+                    accepted=len(accepted),
+                    rejected=len(report.rejected_rows),
+                    warnings=len(report.warnings),
+                    replaced_earlier=replace,
+                    active=True,
+                    report=json.dumps(report.as_dict(), ensure_ascii=False),
+                )
+            ).inserted_primary_key[0]
+            if rows:
+                conn.execute(records.insert(), [{**r, "import_id": import_id} for r in rows])
+        return ImportResult(int(import_id), len(rows), int(deactivated))
+
+    def imports(self, layer: str | None = None) -> pd.DataFrame:
+        """Provenance of every import, newest first."""
+        query = sa.select(imports).order_by(imports.c.id.desc())
+        if layer:
+            query = query.where(imports.c.layer == layer)
+        with self.engine.connect() as conn:
+            return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in imports.columns])
+
+    def has_layer(self, layer: str) -> bool:
+        with self.engine.connect() as conn:
+            return bool(conn.execute(
+                sa.select(sa.func.count()).select_from(imports).where(imports.c.layer == layer, imports.c.active.is_(True))
+            ).scalar())
+
+    def layer(self, layer: str) -> gpd.GeoDataFrame | None:
+        """Records of the active imports of ``layer`` as a GeoDataFrame, or ``None`` if there are none."""
+        query = (
+            sa.select(records, imports.c.file_name)
+            .join(imports, records.c.import_id == imports.c.id)
+            .where(records.c.layer == layer, imports.c.active.is_(True))
+            .order_by(records.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        if not rows and not self.has_layer(layer):
+            return None
+        props = pd.DataFrame.from_records([json.loads(r["properties"]) for r in rows]) if rows else pd.DataFrame()
+        spec = contract(layer)
+        for f in spec.fields:
+            if f.name not in props:
+                props[f.name] = None
+            if f.kind == "date":
+                props[f.name] = pd.to_datetime(props[f.name], errors="coerce")
+        props["import_id"] = [r["import_id"] for r in rows]
+        props["source"] = [f"imported: {r['file_name']}" for r in rows]
+        props["synthetic"] = [bool(r["synthetic"]) for r in rows]
+        lon = np.array([np.nan if r["lon"] is None else r["lon"] for r in rows], dtype=float)
+        lat = np.array([np.nan if r["lat"] is None else r["lat"] for r in rows], dtype=float)
+        ok = np.isfinite(lon) & np.isfinite(lat)
+        pts = gpd.points_from_xy(np.where(ok, lon, 0), np.where(ok, lat, 0))
+        geometry = [p if good else None for p, good in zip(pts, ok, strict=True)]
+        return gpd.GeoDataFrame(props, geometry=geometry, crs=WGS84)
+
+    def counts(self) -> dict[str, int]:
+        """Active stored records per layer."""
+        query = (
+            sa.select(records.c.layer, sa.func.count())
+            .join(imports, records.c.import_id == imports.c.id)
+            .where(imports.c.active.is_(True))
+            .group_by(records.c.layer)
+        )
+        with self.engine.connect() as conn:
+            return {layer: n for layer, n in conn.execute(query).all()}
+
+
+def _none(value: object) -> object:
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+
+def _sha256(path: str | Path) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None

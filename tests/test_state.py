@@ -1,0 +1,33 @@
+"""View state in the URL: round trip, defaults, and a notice for each invalid parameter."""
+
+from datetime import date
+
+from dashboard.state import ViewState, from_query, to_query
+from loaders.contracts import LAYERS
+
+TODAY = date(2026, 11, 23)
+DISTRICTS = {"PK614": "PK6", "PK617": "PK6", "PK718": "PK7"}
+
+
+def test_defaults_and_empty_query():
+    state = from_query({}, today=TODAY, districts=DISTRICTS)
+    assert state.layers == frozenset(LAYERS) and state.district is None and not state.notices
+    assert to_query(state, today=TODAY) == {}
+
+
+def test_round_trip():
+    state = ViewState(province="PK6", district="PK614", layers=frozenset({"kilns", "dvcs"}),
+                      start=date(2025, 1, 1), end=date(2026, 6, 30), basemap="osm")
+    query = to_query(state, today=TODAY)
+    assert from_query(query, today=TODAY, districts=DISTRICTS) == state
+
+
+def test_invalid_parameters_fall_back_with_notices():
+    state = from_query({"district": "PK999", "layers": "kilns,<script>", "start": "2025-02-30",
+                        "basemap": "google"}, today=TODAY, districts=DISTRICTS)
+    assert state.district is None and state.layers == frozenset({"kilns"}) and state.basemap == "none"
+    assert len(state.notices) == 4
+
+
+def test_district_implies_its_province():
+    assert from_query({"district": "PK718"}, today=TODAY, districts=DISTRICTS).province == "PK7"
