@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 ACTIVE_MONTHS = 6
@@ -32,20 +33,19 @@ def dvc_status(dvcs: pd.DataFrame | None, district_pcodes: pd.Series, *, as_of: 
         return out
     rows = dvcs[dvcs["tehsil_pcode"].isna()] if "tehsil_pcode" in dvcs else dvcs
     rows = rows.drop_duplicates("district_pcode", keep="last").set_index("district_pcode")
+    cols = [c for c in ("notified", "notified_date", "last_meeting_date", "synthetic", "source") if c in rows]
+    merged = out[["district_pcode"]].join(rows[cols], on="district_pcode")
+    last = pd.to_datetime(merged["last_meeting_date"], errors="coerce")
     cutoff = pd.Timestamp(as_of) - pd.DateOffset(months=ACTIVE_MONTHS)
-    for i, pcode in enumerate(out["district_pcode"]):
-        if pcode not in rows.index:
-            continue
-        r = rows.loc[pcode]
-        last = pd.to_datetime(r.get("last_meeting_date"), errors="coerce")
-        if r.get("notified") != "yes":
-            status = "not_notified"
-        elif pd.notna(last) and cutoff <= last <= pd.Timestamp(as_of):
-            status = "active"
-        else:
-            status = "dormant"
-        out.loc[i, ["status", "notified_date", "last_meeting_date", "synthetic", "source"]] = [
-            status, pd.to_datetime(r.get("notified_date"), errors="coerce"), last,
-            bool(r.get("synthetic", False)), r.get("source", ""),
-        ]
+    out["status"] = np.select(
+        [merged["notified"].isna(), merged["notified"] != "yes", (last >= cutoff) & (last <= pd.Timestamp(as_of))],
+        ["unknown", "not_notified", "active"],
+        "dormant",
+    )
+    out["notified_date"] = pd.to_datetime(merged["notified_date"], errors="coerce")
+    out["last_meeting_date"] = last
+    if "synthetic" in merged:
+        out["synthetic"] = merged["synthetic"].fillna(False).astype(bool)
+    if "source" in merged:
+        out["source"] = merged["source"].fillna("")
     return out

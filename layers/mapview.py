@@ -40,6 +40,9 @@ VISIT_AGE_BINS = (  # (upper bound in days, label, colour): evidence of a visit,
     (100_000, "more than 2 years ago", "#d73027"),
 )
 COORD_SCALE = 100_000  # coordinates sent as integers of 1e-5 degree (about 1 m)
+DETAIL_LIMIT = 8_000
+"""Above this many points, per-point text (names, ids) is sent only for the chosen district: 30k school
+names at province scale would triple the payload and nobody reads them there."""
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,15 @@ class PointLayer:
 
 
 def _column(values: Sequence[object]) -> dict:
-    """Escaped strings, as a lookup table plus indexes when values repeat (most categorical fields)."""
-    texts = [esc(v) for v in values]
-    distinct = list(dict.fromkeys(texts))
-    if len(distinct) <= max(1, len(texts) // 2):
-        index = {t: i for i, t in enumerate(distinct)}
-        return {"k": distinct, "i": [index[t] for t in texts]}
-    return {"v": texts}
+    """Escaped strings, as a lookup table plus indexes when values repeat (most categorical fields).
+
+    Values are factorised first so each distinct value is escaped once.
+    """
+    codes, uniques = pd.factorize(pd.Series(list(values), dtype=object), use_na_sentinel=False)
+    texts = [esc(u) for u in uniques]
+    if len(texts) <= max(1, len(codes) // 2):
+        return {"k": texts, "i": codes.tolist()}
+    return {"v": [texts[c] for c in codes]}
 
 
 class PointCloud(MacroElement):
@@ -235,10 +240,26 @@ def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) ->
     out: list[PointLayer] = []
 
     def place(frame: pd.DataFrame) -> PopupField:
-        return PopupField("Place", [
-            ", ".join(x for x in (tehsil_names.get(t, ""), names.get(d, "")) if x)
-            for t, d in zip(frame["tehsil_pcode"], frame["district_pcode"], strict=True)
-        ])
+        places = {(t, d): ", ".join(x for x in (tehsil_names.get(t, ""), names.get(d, "")) if x)
+                  for t, d in frame[["tehsil_pcode", "district_pcode"]].drop_duplicates().itertuples(index=False)}
+        return PopupField("Place", [places[key] for key in zip(frame["tehsil_pcode"], frame["district_pcode"],
+                                                                 strict=True)])
+
+    def detailed(frame: pd.DataFrame) -> np.ndarray:
+        """Which points carry their per-point text (see DETAIL_LIMIT)."""
+        if len(frame) <= DETAIL_LIMIT:
+            return np.ones(len(frame), dtype=bool)
+        return (frame["district_pcode"] == view.district).to_numpy() if view.district else np.zeros(len(frame), bool)
+
+    def detail_note(frame: pd.DataFrame, note: str = "") -> str:
+        if len(frame) <= DETAIL_LIMIT:
+            return note
+        extra = "Names and ids are shown for the chosen district only." if view.district else \
+            "Choose a district to see names and ids."
+        return f"{note} {extra}".strip()
+
+    def only_detailed(values: Sequence[object], keep: np.ndarray) -> list[object]:
+        return [v if k else "" for v, k in zip(values, keep, strict=True)]
 
     builders: dict[str, Callable[[], PointLayer]] = {}
 
@@ -249,10 +270,11 @@ def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) ->
         return PointLayer(
             "kilns", "Brick kiln", k.geometry.y.to_numpy(), k.geometry.x.to_numpy(),
             [LAYER_COLORS["kilns"]] * len(k),
-            [PopupField("Kiln id", k["kiln_id"].tolist()), PopupField("Type", type_label.tolist()), place(k),
+            [PopupField("Kiln id", only_detailed(k["kiln_id"].tolist(), detailed(k))),
+             PopupField("Type", type_label.tolist()), place(k),
              PopupField("Last visit in window", [d or "none recorded" for d in _fmt_date(last["visit_date"])]),
              PopupField("Source", _source_values(LayerData("kilns", "", k, "", layers["kilns"].sources)))],
-            note="A detected kiln is context, not evidence: only recorded visit findings are evidence.",
+            note=detail_note(k, "A detected kiln is context, not evidence: only recorded visit findings are evidence."),
         )
 
     def inspections() -> PointLayer:
@@ -281,14 +303,15 @@ def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) ->
         def build() -> PointLayer:
             data = layers[layer]
             p = _points(data)
-            popup = [PopupField("Name", p["name"].fillna("").tolist())]
+            popup = [PopupField("Name", only_detailed(p["name"].fillna("").tolist(), detailed(p)))]
             for label, col in fields:
                 values = p[col] if col in p else pd.Series([""] * len(p))
                 values = _fmt_date(values) if col.endswith("_date") else values.fillna("").astype(str).str.replace("_", " ")
                 popup.append(PopupField(label, list(values)))
             popup += [place(p), PopupField("Source", _source_values(LayerData(layer, "", p, "", data.sources)))]
             return PointLayer(layer, title, p.geometry.y.to_numpy(), p.geometry.x.to_numpy(),
-                              [LAYER_COLORS[layer]] * len(p), popup, cluster=len(p) > 300, radius=5)
+                              [LAYER_COLORS[layer]] * len(p), popup, cluster=len(p) > 300, radius=5,
+                              note=detail_note(p))
         return build
 
     builders["kilns"] = kilns
