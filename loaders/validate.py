@@ -419,14 +419,14 @@ def _place_points(table, spec, lats, lons, records, out: _Rows, ref: Reference, 
         if zero[pos]:
             out.error(row, coord_col, "0, 0", "coordinates 0, 0 are a blank GPS fix, not a place")
             continue
-        if admin.at[pos, "district_pcode"] is not None:
+        if pd.notna(admin.at[pos, "district_pcode"]):
             record["district_pcode"] = admin.at[pos, "district_pcode"]
             record["tehsil_pcode"] = admin.at[pos, "tehsil_pcode"]
             if not math.isnan(admin.at[pos, "snapped_m"]):
                 out.warn(row, coord_col, f"{lats[pos]}, {lons[pos]}",
                          f"just outside the district boundary: assigned to the nearest district ({admin.at[pos, 'snapped_m']:.0f} m)")
             continue
-        if admin_swapped.at[pos, "district_pcode"] is not None:
+        if pd.notna(admin_swapped.at[pos, "district_pcode"]):
             out.warn(row, coord_col, f"{lats[pos]}, {lons[pos]}",
                      "latitude and longitude were swapped: read as latitude "
                      f"{lons[pos]}, longitude {lats[pos]}")

@@ -1,0 +1,114 @@
+"""The map builder: offline assets, clustered point layers, escaped popups, legend, attribution, demo flag."""
+
+import json
+import re
+from datetime import date
+
+import geopandas as gpd
+import pytest
+
+from layers.catalog import LayerData, load_layers
+from layers.mapview import ATTRIBUTION, DETAIL_LIMIT, MapView, PointCloud, build_map
+from layers.summary import Window
+from loaders.contracts import LAYERS
+from loaders.geo import reference
+
+WINDOW = Window(date(2023, 11, 1), date(2026, 11, 1))
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return reference()
+
+
+@pytest.fixture(scope="module")
+def layers(ref):
+    return load_layers(None, ref=ref)
+
+
+def _clouds(m):
+    return {c.payload and json.loads(c.payload)["name"]: json.loads(c.payload)
+            for c in m._children.values() if isinstance(c, PointCloud)}
+
+
+def test_every_asset_is_local(ref, layers):
+    html = build_map(MapView(window=WINDOW), layers, ref).get_root().render()
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls and all(u.startswith("/app/static/vendor/") for u in urls), urls
+    assert "cdn" not in html.lower() and "https://" not in html.replace("https://doi", "")
+
+
+def test_all_six_layers_and_payload_under_3_mb(ref, layers):
+    m = build_map(MapView(window=WINDOW), layers, ref)
+    clouds = _clouds(m)
+    assert set(clouds) == {"kilns", "inspections", "schools", "health", "ngo"}
+    assert len(clouds["kilns"]["lat"]) == 9890 and clouds["kilns"]["cluster"] is True
+    html = m.get_root().render()
+    assert len(html.encode()) < 3_000_000
+    assert "L.markerClusterGroup" in html and "L.circleMarker" in html and "L.marker(" not in html
+
+
+def test_toggling_layers_changes_what_is_drawn(ref, layers):
+    only_kilns = build_map(MapView(window=WINDOW, layers=frozenset({"kilns"})), layers, ref)
+    assert set(_clouds(only_kilns)) == {"kilns"}
+    html = only_kilns.get_root().render()
+    assert "DEMO DATA on this map" not in html  # only real data shown
+    assert "DVC status" not in html
+    with_dvc = build_map(MapView(window=WINDOW, layers=frozenset({"dvcs"})), layers, ref).get_root().render()
+    assert "District fill: DVC status" in with_dvc and "DEMO DATA on this map" in with_dvc
+
+
+def test_district_view_zooms_and_draws_its_tehsils(ref, layers):
+    m = build_map(MapView(window=WINDOW, district="PK614"), layers, ref)
+    html = m.get_root().render()
+    (south, west), (north, east) = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", html, re.S)[1])
+    minx, miny, maxx, maxy = ref.districts.loc[ref.districts["ADM2_PCODE"] == "PK614"].total_bounds
+    assert [south, west, north, east] == pytest.approx([miny, minx, maxy, maxx], abs=1e-6)
+    assert north - south < 1.0  # Kasur, not both provinces (about 10 degrees)
+    kasur_tehsils = ref.tehsils.loc[ref.tehsils["ADM2_PCODE"] == "PK614", "ADM3_EN"]
+    assert all(name in html for name in kasur_tehsils)
+
+
+def test_attribution_and_sources_on_the_map(ref, layers):
+    html = build_map(MapView(window=WINDOW), layers, ref).get_root().render()
+    for part in ("COD-AB", "Hamdani et al. 2025", "PBS Census 2023"):
+        assert part in ATTRIBUTION and part in html
+
+
+def test_popups_escape_hostile_names(ref, layers):
+    payload = "<img src=x onerror=alert(1)>${alert(2)}`x`</script><script>alert(3)</script>"
+    schools = gpd.GeoDataFrame(
+        {"name": [payload], "level": ["primary"], "gender": ["girls"], "management": ["public"],
+         "district_pcode": ["PK614"], "tehsil_pcode": ["PK61402"], "synthetic": [False],
+         "source": ["imported: <b>evil</b>.csv"]},
+        geometry=gpd.points_from_xy([74.45], [31.12]), crs="EPSG:4326")
+    mine = dict(layers) | {"schools": LayerData("schools", "Schools", schools, "imported", ("imported",))}
+    html = build_map(MapView(window=WINDOW, layers=frozenset({"schools"})), mine, ref).get_root().render()
+    assert "alert(1)" in html  # the text is there, as data
+    for raw in ("<img", "${alert", "<script>alert", "</script><script>", "<b>evil", "`x`"):
+        assert raw not in html
+    school = _clouds(build_map(MapView(window=WINDOW, layers=frozenset({"schools"})), mine, ref))["schools"]
+    assert school["fields"][0]["c"] in ({"v": ["&lt;img src=x onerror=alert(1)&gt;&#36;&#123;alert(2)&#125;&#96;x&#96;"
+                                               "&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;"]},
+                                        {"k": ["&lt;img src=x onerror=alert(1)&gt;&#36;&#123;alert(2)&#125;&#96;x&#96;"
+                                               "&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;"], "i": [0]})
+
+
+def test_dense_layers_send_names_only_for_the_chosen_district(ref, layers):
+    assert len(layers["schools"]) > DETAIL_LIMIT
+    overview = _clouds(build_map(MapView(window=WINDOW), layers, ref))["schools"]
+    kasur = _clouds(build_map(MapView(window=WINDOW, district="PK614"), layers, ref))["schools"]
+    def names(cloud):  # the name shown for each point
+        column = cloud["fields"][0]["c"]
+        per_point = column["v"] if "v" in column else [column["k"][i] for i in column["i"]]
+        return [n for n in per_point if n]
+
+    assert names(overview) == [] and "Choose a district" in overview["note"]
+    n_kasur = int((layers["schools"].frame["district_pcode"] == "PK614").sum())
+    assert len(names(kasur)) == n_kasur > 100
+
+
+def test_demo_flag_lists_the_synthetic_layers(ref, layers):
+    html = build_map(MapView(window=WINDOW, layers=frozenset(LAYERS)), layers, ref).get_root().render()
+    flag = re.search(r"DEMO DATA on this map: ([^\"]+?) are synthetic", html)[1]
+    assert "Schools" in flag and "Brick kilns" not in flag
