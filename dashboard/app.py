@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
 
 from dashboard.resources import get_layers, get_reference
 from dashboard.sidebar import sidebar
 
-st.set_page_config(page_title="Bhatta Atlas", page_icon="🧱", layout="wide")
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+# a local favicon: with an emoji or material icon (here or on a page) Streamlit fetches it from the internet
+st.set_page_config(page_title="Bhatta Atlas", page_icon=str(FAVICON), layout="wide")
 
 pages = [
-    st.Page("pages/map.py", title="Map", icon="🗺️", default=True, url_path="map"),
-    st.Page("pages/data.py", title="Load data", icon="📥", url_path="data"),
-    st.Page("pages/sources.py", title="Sources", icon="📚", url_path="sources"),
+    st.Page("pages/map.py", title="Map", default=True, url_path="map"),
+    st.Page("pages/data.py", title="Load data", url_path="data"),
+    st.Page("pages/sources.py", title="Sources", url_path="sources"),
 ]
 page = st.navigation(pages)
 today = date.today()

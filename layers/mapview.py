@@ -162,7 +162,7 @@ class HtmlOverlay(MacroElement):
 <style>
 .bh-box{position:absolute;z-index:1000;background:rgba(255,255,255,.93);padding:6px 9px;border-radius:6px;
  font:12px/1.35 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.35);max-width:300px}
-.bh-legend{bottom:26px;right:10px;max-height:70%;overflow:auto}.bh-demo{top:10px;left:50%;transform:translateX(-50%);background:#fff3cd;
+.bh-legend{top:10px;right:10px;max-height:75%;overflow:auto;font-size:11px;max-width:230px}.bh-legend summary{cursor:pointer;font-weight:600}.bh-demo{top:10px;left:52px;max-width:calc(100% - 320px);min-width:150px;background:#fff3cd;
  border:2px solid #b7791f;font-weight:600;color:#7a4b00}
 .bh-sw{display:inline-block;width:11px;height:11px;border-radius:50%;border:1px solid #333;margin-right:5px;
  vertical-align:-1px}.bh-sq{border-radius:2px}
@@ -188,6 +188,23 @@ class HtmlOverlay(MacroElement):
         self._name = f"HtmlOverlay_{css_class}"
         self.css_class = css_class
         self.html_json = js_data(html)
+
+
+class Attribution(MacroElement):
+    """Source lines in Leaflet's attribution control (bottom right), where map readers look for them."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.text_json = js_data(esc(text))
 
 
 @cache
@@ -328,7 +345,7 @@ def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) ->
 
 def legend_html(layers: dict[str, LayerData], view: MapView, shown: list[PointLayer]) -> str:
     """Legend lines for what the map shows; every label escaped."""
-    parts = ["<b>Legend</b>"]
+    parts = []
     for p in shown:
         data = layers[p.name]
         tag = " <b style='color:#7a4b00'>[DEMO]</b>" if data.synthetic else ""
@@ -343,8 +360,7 @@ def legend_html(layers: dict[str, LayerData], view: MapView, shown: list[PointLa
         parts.append(f"District fill: DVC status{tag}")
         parts += [f"<span class='bh-sw bh-sq' style='background:{DVC_COLORS[s]}'></span>{esc(label)}"
                   for s, label in STATUS_LABELS.items()]
-    parts.append(f"<span style='color:#555;font-size:10px'>{esc(ATTRIBUTION)}</span>")
-    return "<br>".join(parts)
+    return "<details open><summary>Legend</summary>" + "<br>".join(parts) + "</details>"
 
 
 def build_map(
@@ -402,6 +418,7 @@ def build_map(
     for p in shown:
         m.add_child(PointCloud(p))
     m.add_child(HtmlOverlay(legend_html(layers, view, shown), "bh-legend"))
+    m.add_child(Attribution(ATTRIBUTION))
     demo = [layers[n].label for n in view.layers if layers[n].synthetic]
     if demo:
         m.add_child(HtmlOverlay(f"DEMO DATA on this map: {esc(', '.join(sorted(demo)))} are synthetic", "bh-demo"))

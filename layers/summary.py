@@ -78,23 +78,25 @@ def area_figures(
     area_visits = _in_area(visits.frame, district, province)
     year_ago = max(window.start, (pd.Timestamp(window.end) - pd.DateOffset(months=12)).date())
     visited = last_visits(area_visits, Window(year_ago, window.end))
-    share = f" ({len(visited) / n_kilns:.0%} of detected)" if n_kilns else ""
-    figures.append(Figure("Kilns visited in the last 12 months", f"{len(visited):,}{share}",
+    share = f"{len(visited) / n_kilns:.0%} of detected kilns · " if n_kilns else ""
+    figures.append(Figure("Kilns visited in the last 12 months", f"{len(visited):,}",
                           " · ".join(visits.sources), visits.synthetic,
-                          note=f"{year_ago.isoformat()} to {window.end.isoformat()}"))
+                          note=f"{share}{year_ago.isoformat()} to {window.end.isoformat()}"))
 
     if district:
         status = dvc_status(layers["dvcs"].frame, pd.Series([district]), as_of=window.end).iloc[0]
         last = status["last_meeting_date"]
         detail = f"last meeting {last.date().isoformat()}" if pd.notna(last) else "no meeting recorded"
-        figures.append(Figure("DVC", f"{STATUS_LABELS[status['status']]}",
+        figures.append(Figure("DVC", STATUS_LABELS[status["status"]].split(" (")[0],
                               " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic,
                               note=detail if status["status"] != "unknown" else "no DVC record for this district"))
     else:
         pcodes = _in_area(ref.districts.rename(columns={"ADM2_PCODE": "district_pcode"}), None, province)["district_pcode"]
         statuses = dvc_status(layers["dvcs"].frame, pcodes, as_of=window.end)["status"].value_counts()
-        text = ", ".join(f"{statuses.get(s, 0)} {STATUS_LABELS[s].split(' (')[0].lower()}" for s in STATUS_LABELS)
-        figures.append(Figure("DVCs (districts)", text, " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic))
+        counts = [f"{statuses.get(s, 0)} {STATUS_LABELS[s].split(' (')[0].lower()}" for s in STATUS_LABELS]
+        figures.append(Figure("Districts with an active DVC", f"{statuses.get('active', 0)} of {len(pcodes)}",
+                              " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic,
+                              note=", ".join(counts)))
 
     for layer, label in (("schools", "Schools"), ("health", "Health units"), ("ngo", "NGO services")):
         data = layers[layer]
