@@ -1,7 +1,7 @@
 """Foundation benchmark: load + map build for Punjab and Sindh with all six layers, payload, `bhatta check` on 10k rows.
 
 Writes ``benchmarks/results.json`` and ``benchmarks/results.md``. Not a test: it reports figures
-against the issue's targets (map build <= 1.5 s, payload <= 3 MB, check <= 3 s) and exits 1 if any
+against the issue's targets (map build <= 1.5 s, payload <= 3 MB, `bhatta check` on 10k rows <= 3 s) and exits 1 if any
 target is missed, so a regression is visible.
 """
 
@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-TARGETS = {"map_build_s": 1.5, "payload_mb": 3.0, "check_10k_s": 3.0}
+TARGETS = {"map_build_s": 1.5, "payload_mb": 3.0, "check_10k_cli_s": 3.0}
 
 
 def _timed(fn, repeat: int = 3) -> tuple[float, object]:
@@ -97,12 +97,12 @@ def main() -> int:
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = ["| measure | value | target | met |", "|---|---:|---:|---|"]
     labels = {"map_build_s": "map build + render, Punjab+Sindh, all layers (s)", "payload_mb": "map HTML payload (MB)",
-              "check_10k_s": "check 10k-row CSV, in process (s)"}
+              "check_10k_cli_s": "`bhatta check` 10k-row CSV, whole command (s)"}
     for key, target in TARGETS.items():
         lines.append(f"| {labels[key]} | {results[key]} | {target} | {'yes' if verdicts[key] else 'NO'} |")
     lines += [f"| load reference + layers, cold (s) | {results['load_cold_s']} | | |",
               f"| map build, one district (s) | {results['map_build_district_s']} | | |",
-              f"| `bhatta check` 10k rows, whole CLI process (s) | {results['check_10k_cli_s']} | | |"]
+              f"| check 10k-row CSV, in process (s) | {results['check_10k_s']} | | |"]
     (HERE / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0 if all(verdicts.values()) else 1

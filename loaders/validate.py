@@ -406,6 +406,11 @@ def _place_points(table, spec, lats, lons, records, out: _Rows, ref: Reference, 
     admin_swapped = assign_admin(swapped.where(candidates & admin["district_pcode"].isna().values, None), ref)
 
     kilns = known_kilns if known_kilns is not None else ref.kilns
+    # plain object arrays: reading pandas cells one by one costs more than the checks themselves
+    district, tehsil = admin["district_pcode"].to_numpy(object), admin["tehsil_pcode"].to_numpy(object)
+    snapped = admin["snapped_m"].to_numpy(float)
+    district_sw = admin_swapped["district_pcode"].to_numpy(object)
+    tehsil_sw = admin_swapped["tehsil_pcode"].to_numpy(object)
     for pos, row in enumerate(table.row_numbers):
         if row in out.rejected and not present[pos]:
             continue
@@ -419,20 +424,20 @@ def _place_points(table, spec, lats, lons, records, out: _Rows, ref: Reference, 
         if zero[pos]:
             out.error(row, coord_col, "0, 0", "coordinates 0, 0 are a blank GPS fix, not a place")
             continue
-        if pd.notna(admin.at[pos, "district_pcode"]):
-            record["district_pcode"] = admin.at[pos, "district_pcode"]
-            record["tehsil_pcode"] = admin.at[pos, "tehsil_pcode"]
-            if not math.isnan(admin.at[pos, "snapped_m"]):
+        if isinstance(district[pos], str):
+            record["district_pcode"] = district[pos]
+            record["tehsil_pcode"] = tehsil[pos]
+            if not math.isnan(snapped[pos]):
                 out.warn(row, coord_col, f"{lats[pos]}, {lons[pos]}",
-                         f"just outside the district boundary: assigned to the nearest district ({admin.at[pos, 'snapped_m']:.0f} m)")
+                         f"just outside the district boundary: assigned to the nearest district ({snapped[pos]:.0f} m)")
             continue
-        if pd.notna(admin_swapped.at[pos, "district_pcode"]):
+        if isinstance(district_sw[pos], str):
             out.warn(row, coord_col, f"{lats[pos]}, {lons[pos]}",
                      "latitude and longitude were swapped: read as latitude "
                      f"{lons[pos]}, longitude {lats[pos]}")
             lats[pos], lons[pos] = lons[pos], lats[pos]
-            record["district_pcode"] = admin_swapped.at[pos, "district_pcode"]
-            record["tehsil_pcode"] = admin_swapped.at[pos, "tehsil_pcode"]
+            record["district_pcode"] = district_sw[pos]
+            record["tehsil_pcode"] = tehsil_sw[pos]
             continue
         if abs(lats[pos]) > 90 or abs(lons[pos]) > 180:
             reason = f"not valid coordinates (latitude {lats[pos]:g}, longitude {lons[pos]:g}); are they projected metres?"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, timedelta
+from functools import cache
 
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")} | {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
 _DIGITS |= {0x066B: ".", 0x066C: ",", 0x060C: ","}  # Arabic decimal and thousands separators, Arabic comma
@@ -128,16 +129,24 @@ def _serial(serial: float, raw: object, notes: list[str]) -> date:
     return result
 
 
+def _category_key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", text.lower()).strip(" .")
+
+
+@cache
+def _category_index(categories: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    """Spelling key -> canonical value, built once per category table."""
+    return {_category_key(s): canonical for canonical, spellings in categories for s in (canonical, *spellings)}
+
+
 def parse_category(value: object, categories: dict[str, tuple[str, ...]]) -> str:
     """Canonical category for a value, matching canonical names and spellings case-insensitively."""
     text, _ = ascii_digits(str(value).strip())
-    key = re.sub(r"[\s_\-]+", " ", text.lower()).strip(" .")
-    for canonical, spellings in categories.items():
-        names = {re.sub(r"[\s_\-]+", " ", s.lower()).strip(" .") for s in (canonical, *spellings)}
-        if key in names:
-            return canonical
-    allowed = ", ".join(categories)
-    raise ValueProblem(f"unknown value {value!r}; allowed: {allowed}")
+    index = _category_index(tuple(categories.items()))
+    try:
+        return index[_category_key(text)]
+    except KeyError:
+        raise ValueProblem(f"unknown value {value!r}; allowed: {', '.join(categories)}") from None
 
 
 def parse_id(value: object) -> str:
