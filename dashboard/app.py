@@ -15,9 +15,9 @@ FAVICON = Path(__file__).parent / "static" / "favicon.png"
 st.set_page_config(page_title="Bhatta Atlas", page_icon=str(FAVICON), layout="wide")
 
 pages = [
-    st.Page("pages/map.py", title="Map", default=True, url_path="map"),
-    st.Page("pages/data.py", title="Load data", url_path="data"),
-    st.Page("pages/sources.py", title="Sources", url_path="sources"),
+    st.Page("views/map.py", title="Map", default=True),  # the default page lives at / (a url_path is ignored)
+    st.Page("views/data.py", title="Load data", url_path="data"),
+    st.Page("views/sources.py", title="Sources", url_path="sources"),
 ]
 page = st.navigation(pages)
 today = date.today()

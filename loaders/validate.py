@@ -340,6 +340,7 @@ def validate(
     accepted_pos = [p for p, r in enumerate(table.row_numbers) if r not in out.rejected]
     accepted = _frame(spec, [records[p] for p in accepted_pos], lats[accepted_pos], lons[accepted_pos])
     columns = {name: headers[i] for name, i in plan.fields.items()}
+    out.problems.sort(key=lambda p: -1 if p.row is None else p.row)  # stable: file notes first, then row order
     return Report(
         file=display_name or Path(table.path).name,
         layer=layer,
