@@ -162,13 +162,13 @@ class HtmlOverlay(MacroElement):
 <style>
 .bh-box{position:absolute;z-index:1000;background:rgba(255,255,255,.93);padding:6px 9px;border-radius:6px;
  font:12px/1.35 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.35);max-width:300px}
-.bh-legend{top:10px;right:10px;max-height:75%;overflow:auto;font-size:11px;max-width:230px}.bh-legend summary{cursor:pointer;font-weight:600}.bh-demo{top:10px;left:52px;max-width:calc(100% - 320px);min-width:150px;background:#fff3cd;
+.bh-legend{top:10px;right:10px;max-height:75%;overflow:auto;font-size:11px;max-width:230px}.bh-legend summary{cursor:pointer;font-weight:600}.bh-demo{top:10px;left:52px;max-width:calc(100% - 320px);min-width:150px;font-size:11px;background:#fff3cd;
  border:2px solid #b7791f;font-weight:600;color:#7a4b00}
 .bh-sw{display:inline-block;width:11px;height:11px;border-radius:50%;border:1px solid #333;margin-right:5px;
  vertical-align:-1px}.bh-sq{border-radius:2px}
 .bh-cluster div{border-radius:50%;color:#fff;font:600 11px system-ui,sans-serif;text-align:center;
  border:2px solid rgba(255,255,255,.85);box-shadow:0 0 3px rgba(0,0,0,.5)}
-.bh-popup{font:12px/1.4 system-ui,sans-serif;max-width:260px}.bh-k{color:#555}.bh-note{color:#7a4b00}
+.bh-popup{font:12px/1.4 system-ui,sans-serif;max-width:260px}.leaflet-control-attribution{font-size:10px;line-height:1.3;max-width:70%}.bh-k{color:#555}.bh-note{color:#7a4b00}
 </style>
 {% endmacro %}
 {% macro html(this, kwargs) %}{% endmacro %}
@@ -177,7 +177,10 @@ class HtmlOverlay(MacroElement):
   var box = L.DomUtil.create('div', 'bh-box {{ this.css_class }}');
   box.innerHTML = {{ this.html_json }};
   L.DomEvent.disableClickPropagation(box);
-  {{ this._parent.get_name() }}.getContainer().appendChild(box);
+  var map = {{ this._parent.get_name() }};
+  var details = box.querySelector('details');
+  if (details && map.getSize().x < 800) { details.open = false; }  // phones: the map first, legend on tap
+  map.getContainer().appendChild(box);
 })();
 {% endmacro %}
 """

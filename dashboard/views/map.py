@@ -28,7 +28,7 @@ if demo:
 map_col, panel = st.columns([3, 1.15])
 with map_col:
     folium_map = build_map(view, layers, ref)
-    st_folium(folium_map, height=620, use_container_width=True, returned_objects=[],
+    st_folium(folium_map, height=680, use_container_width=True, returned_objects=[],
               key=f"map-{state.district}-{state.province}")
 with panel:
     st.markdown(f"**{area}**")

@@ -1,0 +1,337 @@
+"""The Streamlit app end to end (AppTest): pages, sidebar and URL, layer toggles, upload, escaping.
+
+Each test gets its own SQLite store in ``tmp_path``. The boundaries (``get_reference``) stay cached across
+tests: they are read-only and loading them is the slow part.
+
+The folium map is a custom component whose iframe AppTest cannot render, but the component's arguments
+(``json_args``) hold the map script that ``st_folium`` sends to the browser; the tests read the point-layer
+payloads and the ``fitBounds`` call from it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import loaders.paths
+from dashboard import resources
+from dashboard.state import default_window
+from layers.mapview import DETAIL_LIMIT
+from loaders.store import Store
+from loaders.validate import check_file
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+# the page scripts' folder, relative to app.py (not named ``pages``: see test_deep_link_runs_the_shared_sidebar)
+PAGE_DIR = Path(next(p for p in (ROOT / "dashboard").glob("*/map.py") if p.parent.name != "static")).parent.name
+PAGE = {name: f"{PAGE_DIR}/{name}.py" for name in ("map", "data", "sources")}
+TIMEOUT = 60
+
+SYNTHETIC = ("inspections", "dvcs", "schools", "health", "ngo")
+SCHOOLS_CSV = (
+    "name,lat,lon\n"
+    "Govt Boys High School Lahore,31.5204,74.3587\n"
+    "Govt Girls Primary School Kasur,31.1167,74.45\n"
+    "Govt High School Multan,30.1575,71.4753\n"
+    "Nowhere school,0,0\n"
+)
+PAYLOAD = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> str:
+    """A fresh store for the test; the app's cached Store and layers are dropped before and after."""
+    url = f"sqlite:///{tmp_path / 'bhatta.sqlite'}"
+    monkeypatch.setenv("BHATTA_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setattr(loaders.paths, "VAR_DIR", tmp_path)
+    resources.get_store.clear()
+    resources._layers.clear()
+    yield url
+    resources.get_store.clear()
+    resources._layers.clear()
+
+
+def run_app(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    if page:
+        at.switch_page(PAGE[page])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def toggles(at: AppTest) -> dict[str, tuple[str, bool]]:
+    """``layer -> (label, on)`` of the sidebar's layer toggles."""
+    return {t.key.removeprefix("w_layer_"): (t.label, t.value) for t in at.sidebar.get("toggle")}
+
+
+def map_args(at: AppTest) -> tuple[str, dict]:
+    """The raw and decoded arguments the st_folium component received."""
+    found = [c.proto for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    assert len(found) == 1, "expected exactly one folium map"
+    return found[0].json_args, json.loads(found[0].json_args)
+
+
+def clouds(at: AppTest) -> dict[str, dict]:
+    """Point-layer payloads (PointCloud ``var d = {...};``) in the map script, by layer name."""
+    script = map_args(at)[1]["script"]
+    out = {}
+    for text in re.findall(r"var d = (\{.*?\});\n", script):
+        payload = json.loads(text)
+        out[payload["name"]] = payload
+    return out
+
+
+def fit_bounds(at: AppTest) -> list[list[float]]:
+    found = re.findall(r"fitBounds\(\s*(\[\[.*?\]\])", map_args(at)[1]["script"], re.S)
+    assert len(found) == 1
+    return json.loads(found[0])
+
+
+def demo_warning(at: AppTest) -> str | None:
+    found = [w.value for w in at.warning if w.value.startswith("**DEMO DATA**")]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def popup_values(cloud: dict, label: str) -> list[str]:
+    field = next(f["c"] for f in cloud["fields"] if f["label"] == label)
+    return [field["k"][i] for i in field["i"]] if "k" in field else field["v"]
+
+
+def store_schools(url: str, tmp_path: Path, text: str) -> None:
+    """Validate and store a schools CSV the way the Load data page does (the same two calls)."""
+    path = tmp_path / "schools.csv"
+    path.write_text(text, encoding="utf-8")
+    report = check_file(path, "schools", display_name="schools.csv", ref=resources.get_reference())
+    assert len(report.accepted) == text.count("\n") - 1, report.as_dict()
+    Store(url).add_import(report, source=path)
+
+
+# 1. every page runs
+
+
+@pytest.mark.parametrize("page", ["map", "data", "sources"])
+def test_every_page_runs_with_the_shared_sidebar(db, page):
+    at = run_app(page)
+    assert set(toggles(at)) == {"kilns", *SYNTHETIC}
+    assert at.sidebar.selectbox(key="w_district").value == "__all__"
+    if page == "map":
+        assert metrics(at)["Kilns detected"] == "9,890"
+        assert set(clouds(at)) == {"kilns", "inspections", "schools", "health", "ngo"}
+        assert len(clouds(at)["kilns"]["lat"]) == 9890
+    elif page == "data":
+        assert at.selectbox(key="upload_layer").value == "kilns"
+        assert [f.label for f in at.file_uploader] == ["File"]
+        assert not at.get("component_instance")  # no map on this page
+    else:
+        text = "\n".join(m.value for m in at.markdown)
+        assert "Sources and attribution" in text and "Hamdani" in text
+        assert "**Schools** (30,524 records, demo)" in text
+
+
+def test_deep_link_runs_the_shared_sidebar(db):
+    """A link straight to a page, as the first request a server process gets, still runs app.py first.
+
+    AppTest starts each run like a fresh server process. With the page scripts in a folder named
+    ``pages`` next to app.py, Streamlit took it for an old-style multipage app until the first
+    ``st.navigation`` call and ran ``pages/map.py`` alone: no sidebar, ``KeyError: 'view'``.
+    """
+    at = run_app("map", district="PK614")
+    assert metrics(at)["Kilns detected"] == "636"
+    assert len(toggles(at)) == 6
+    at = run_app("sources")
+    assert len(toggles(at)) == 6
+
+
+# 2. toggling layers
+
+
+def test_toggling_layers_changes_the_map_and_the_demo_warning(db):
+    at = run_app()
+    assert "Schools" in demo_warning(at)
+    assert "DEMO DATA on this map" in map_args(at)[1]["script"]
+    everywhere = fit_bounds(at)
+
+    at.sidebar.toggle(key="w_layer_schools").set_value(False)
+    rerun(at)
+    assert set(clouds(at)) == {"kilns", "inspections", "health", "ngo"}
+    assert "Schools" not in demo_warning(at) and "Health units" in demo_warning(at)
+    assert at.query_params["layers"] == ["kilns,inspections,dvcs,health,ngo"]
+    assert toggles(at)["schools"] == ("Schools (30,524) · demo data", False)
+    assert metrics(at)["Schools"] == "30,524"  # the panel counts every layer, shown or not
+    assert fit_bounds(at) == everywhere
+
+    for layer in SYNTHETIC:
+        at.sidebar.toggle(key=f"w_layer_{layer}").set_value(False)
+    rerun(at)
+    assert set(clouds(at)) == {"kilns"}
+    assert demo_warning(at) is None
+    script = map_args(at)[1]["script"]
+    assert "DEMO DATA on this map" not in script
+    assert "District fill: DVC status" not in script
+    assert at.query_params["layers"] == ["kilns"]
+
+    at.sidebar.toggle(key="w_layer_kilns").set_value(False)
+    at.sidebar.toggle(key="w_layer_dvcs").set_value(True)
+    rerun(at)
+    assert clouds(at) == {}
+    assert "District Vigilance Committees" in demo_warning(at)
+    assert "District fill: DVC status" in map_args(at)[1]["script"]
+    assert at.query_params["layers"] == ["dvcs"]
+
+
+# 3. choosing a district
+
+
+def test_choosing_a_district_changes_the_panel_the_map_and_the_url(db):
+    at = run_app()
+    assert "Districts with an active DVC" in metrics(at)
+    (s0, w0), (n0, e0) = fit_bounds(at)
+
+    at.sidebar.selectbox(key="w_district").set_value("PK614")
+    rerun(at)
+    figures = metrics(at)
+    assert figures["Kilns detected"] == "636"
+    assert "DVC" in figures and "Districts with an active DVC" not in figures
+    assert figures["Population 2023"] != "183,385,069"
+    assert at.markdown[0].value.startswith("#### Kasur · ")
+    assert "**Kasur**" in [m.value for m in at.markdown]
+    assert at.query_params["district"] == ["PK614"]
+    (s, w), (n, e) = fit_bounds(at)  # the map zooms to Kasur (about 31°N 74°E)
+    assert s0 < s < 31.2 < n < n0 and w0 < w < 74.4 < e < e0
+    assert n - s < 1.5 and e - w < 1.5
+
+    at.sidebar.selectbox(key="w_district").set_value("__all__")
+    at.sidebar.selectbox(key="w_province").set_value("PK7")
+    rerun(at)
+    options = at.sidebar.selectbox(key="w_district").options
+    assert len(options) > 10 and all(o.endswith(")") and "(PK7" in o for o in options[1:])
+    assert dict(at.query_params) == {"province": ["PK7"]}
+    assert at.markdown[0].value.startswith("#### Sindh · ")
+
+
+# 4. the URL restores the view; bad URLs fall back with a notice
+
+
+def test_a_shared_link_restores_the_view(db):
+    at = run_app(district="PK614", layers="kilns,schools")
+    assert {name: on for name, (_, on) in toggles(at).items()} == {
+        "kilns": True, "inspections": False, "dvcs": False, "schools": True, "health": False, "ngo": False,
+    }
+    assert at.sidebar.selectbox(key="w_district").value == "PK614"
+    assert at.sidebar.selectbox(key="w_province").value == "PK6"
+    assert metrics(at)["Kilns detected"] == "636"
+    assert set(clouds(at)) == {"kilns", "schools"}
+    assert "Schools" in demo_warning(at)
+    assert "Inspection visits" not in demo_warning(at)
+    assert not [w for w in at.warning if "link" in w.value]
+    assert at.query_params["district"] == ["PK614"] and at.query_params["layers"] == ["kilns,schools"]
+
+
+def test_an_invalid_link_warns_and_falls_back_to_the_defaults(db):
+    at = run_app(district="PK999", start="2025-02-30")
+    notices = [w.value for w in at.warning if "in the link" in w.value]
+    assert any("Unknown district 'PK999'" in n for n in notices), notices
+    assert any("Invalid start date '2025-02-30'" in n for n in notices), notices
+    assert at.sidebar.selectbox(key="w_district").value == "__all__"
+    assert at.sidebar.date_input(key="w_window").value == default_window(date.today())
+    assert all(on for _, on in toggles(at).values())
+    assert metrics(at)["Kilns detected"] == "9,890"
+    assert "district" not in at.query_params and "start" not in at.query_params
+
+
+# 5. the upload flow
+
+
+def test_uploading_a_file_stores_it_and_the_map_uses_it(db, tmp_path):
+    at = run_app("data")
+    assert toggles(at)["schools"][0] == "Schools (30,524) · demo data"
+    at.selectbox(key="upload_layer").set_value("schools")
+    rerun(at)
+    path = tmp_path / "schools.csv"
+    path.write_text(SCHOOLS_CSV, encoding="utf-8")
+    at.file_uploader(key="upload_schools").set_value(("schools.csv", path.read_bytes(), "text/csv"))
+    rerun(at)
+    assert {k: metrics(at)[k] for k in ("Rows", "Accepted", "Rejected rows")} == {
+        "Rows": "4", "Accepted": "3", "Rejected rows": "1"}
+    rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert rejected["row"].tolist() == [4]
+    assert Store(db).counts() == {}  # nothing stored before the button
+
+    at.button(key="store_button").click()
+    rerun(at)
+    assert any("Stored 3 schools records from schools.csv" in s.value for s in at.success)
+    assert Store(db).counts() == {"schools": 3}
+    assert toggles(at)["schools"] == ("Schools (3)", True)
+    history = next(d.value for d in at.dataframe if "file_name" in d.value.columns)
+    assert history[["layer", "file_name", "accepted", "rejected"]].values.tolist() == [["schools", "schools.csv", 3, 1]]
+
+    at.switch_page(PAGE["map"])
+    rerun(at)
+    assert metrics(at)["Schools"] == "3"
+    captions = [c.value for c in at.caption]
+    school_caption = captions[[m.label for m in at.metric].index("Schools")]
+    assert "imported: schools.csv" in school_caption and "demo data" not in school_caption
+    assert "Schools" not in demo_warning(at)
+    schools = clouds(at)["schools"]
+    assert sorted(zip(schools["lat"], schools["lon"], strict=True)) == [
+        (3015750, 7147530), (3111670, 7445000), (3152040, 7435870)]
+    assert "Govt Girls Primary School Kasur" in popup_values(schools, "Name")
+
+    at.sidebar.selectbox(key="w_district").set_value("PK614")
+    rerun(at)
+    assert metrics(at)["Schools"] == "1"  # only the Kasur school
+
+
+# 6. a script in a name is shown as text
+
+
+def test_a_script_in_a_school_name_is_escaped_on_the_map(db, tmp_path):
+    store_schools(db, tmp_path, f"name,lat,lon\n{PAYLOAD},31.5204,74.3587\nOrdinary school,31.1167,74.45\n")
+    at = run_app()
+    assert metrics(at)["Schools"] == "2"
+    raw, args = map_args(at)
+    names = popup_values(clouds(at)["schools"], "Name")
+    assert len(names) <= DETAIL_LIMIT and "&lt;script&gt;alert(1)&lt;/script&gt;" in names
+    for text in (raw, args["script"], args["html"], args["header"]):
+        assert PAYLOAD not in text and "<script>alert" not in text
+
+    at.switch_page(PAGE["data"])
+    rerun(at)
+    at.switch_page(PAGE["sources"])
+    rerun(at)
+    assert "imported: schools.csv" in "\n".join(m.value for m in at.markdown)
+
+
+# 7. no detected kilns is not zero kilns
+
+
+def test_a_district_without_detected_kilns_says_not_detected(db):
+    at = run_app(district="PK702")
+    figures = metrics(at)
+    assert figures["Kilns detected"] == "not detected"
+    captions = [c.value for c in at.caption]
+    kiln_caption = captions[[m.label for m in at.metric].index("Kilns detected")]
+    assert "none detected is not zero kilns" in kiln_caption
+    assert at.markdown[0].value.startswith("#### Central Karachi · ")
+    assert "% of detected kilns" not in captions[[m.label for m in at.metric].index(
+        "Kilns visited in the last 12 months")]
