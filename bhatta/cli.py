@@ -75,6 +75,12 @@ def cmd_check(args: argparse.Namespace, *, store_it: bool = False) -> int:
         return _fail(str(error), as_json=args.json, file=str(path))
     stored = None
     if store_it:
+        from loaders.store import file_sha256
+
+        earlier = store.active_import_of(args.layer, file_sha256(path) or "")
+        if earlier and not args.replace:
+            return _fail(f"{path.name}: this file is already stored as import #{earlier} of {args.layer}; "
+                         "use --replace to import it again in its place", as_json=args.json, file=str(path))
         if len(report.accepted) == 0:
             stored = "nothing stored: no row was accepted"
         else:

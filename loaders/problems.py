@@ -52,6 +52,8 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     """Contract field -> header in the file that supplied it."""
+    extra_columns: list[str] = field(default_factory=list)
+    """Headers outside the contract: kept with each record as they are."""
 
     @property
     def rejected(self) -> list[Problem]:

@@ -83,7 +83,22 @@ class Store:
         """The store's URL without any password, for messages."""
         return self.engine.url.render_as_string(hide_password=True)
 
-    def add_import(self, report: Report, *, source: str | Path | None = None, replace: bool = False) -> ImportResult:
+    def active_import_of(self, layer: str, sha256: str) -> int | None:
+        """Id of the active import of ``layer`` made from a file with this checksum, if any."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(imports.c.id).where(imports.c.layer == layer, imports.c.file_sha256 == sha256,
+                                              imports.c.active.is_(True))
+            ).scalar()
+
+    def add_import(
+        self,
+        report: Report,
+        *,
+        source: str | Path | None = None,
+        sha256: str | None = None,
+        replace: bool = False,
+    ) -> ImportResult:
         """Store the accepted rows of ``report`` with provenance, atomically.
 
         With ``replace`` the earlier imports of the layer are deactivated (kept, not deleted), so the
@@ -106,7 +121,7 @@ class Store:
                 "synthetic": bool(accepted["synthetic"].iloc[i]),
                 "properties": prop,
             })
-        digest = _sha256(source) if source else None
+        digest = sha256 or (file_sha256(source) if source else None)
         with self.engine.begin() as conn:
             deactivated = 0
             if replace:
@@ -193,7 +208,8 @@ def _none(value: object) -> object:
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
-def _sha256(path: str | Path) -> str | None:
+def file_sha256(path: str | Path) -> str | None:
+    """Checksum of a file, or ``None`` if it cannot be read."""
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:

@@ -348,6 +348,7 @@ def validate(
         accepted=accepted,
         problems=out.problems,
         columns=columns,
+        extra_columns=[headers[i] for i in plan.extras.values()],
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -27,9 +28,8 @@ from loaders.validate import check_file
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
-# the page scripts' folder, relative to app.py (not named ``pages``: see test_deep_link_runs_the_shared_sidebar)
-PAGE_DIR = Path(next(p for p in (ROOT / "dashboard").glob("*/map.py") if p.parent.name != "static")).parent.name
-PAGE = {name: f"{PAGE_DIR}/{name}.py" for name in ("map", "data", "sources")}
+# page scripts as app.py names them (not in a ``pages`` folder: see test_deep_link_runs_the_shared_sidebar)
+PAGE = {name: f"views/{name}.py" for name in ("map", "data", "sources")}
 TIMEOUT = 60
 
 SYNTHETIC = ("inspections", "dvcs", "schools", "health", "ngo")
@@ -44,7 +44,7 @@ PAYLOAD = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch) -> str:
+def db(tmp_path, monkeypatch) -> Iterator[str]:
     """A fresh store for the test; the app's cached Store and layers are dropped before and after."""
     url = f"sqlite:///{tmp_path / 'bhatta.sqlite'}"
     monkeypatch.setenv("BHATTA_VAR_DIR", str(tmp_path))
@@ -74,8 +74,19 @@ def rerun(at: AppTest) -> AppTest:
     return at
 
 
+def url(at: AppTest) -> dict[str, str]:
+    """The query parameters the app wrote back."""
+    return {key: at.query_params[key] for key in at.query_params}
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def captions(at: AppTest) -> dict[str, str]:
+    """``metric label -> the caption under it`` on the map page's panel."""
+    items = list(at.columns[1].children.values())
+    return {m.label: c.value for m, c in zip(items, items[1:], strict=False) if m.type == "metric"}
 
 
 def toggles(at: AppTest) -> dict[str, tuple[str, bool]]:
@@ -175,7 +186,7 @@ def test_toggling_layers_changes_the_map_and_the_demo_warning(db):
     rerun(at)
     assert set(clouds(at)) == {"kilns", "inspections", "health", "ngo"}
     assert "Schools" not in demo_warning(at) and "Health units" in demo_warning(at)
-    assert at.query_params["layers"] == ["kilns,inspections,dvcs,health,ngo"]
+    assert url(at) == {"layers": "kilns,inspections,dvcs,health,ngo"}
     assert toggles(at)["schools"] == ("Schools (30,524) · demo data", False)
     assert metrics(at)["Schools"] == "30,524"  # the panel counts every layer, shown or not
     assert fit_bounds(at) == everywhere
@@ -188,7 +199,7 @@ def test_toggling_layers_changes_the_map_and_the_demo_warning(db):
     script = map_args(at)[1]["script"]
     assert "DEMO DATA on this map" not in script
     assert "District fill: DVC status" not in script
-    assert at.query_params["layers"] == ["kilns"]
+    assert url(at) == {"layers": "kilns"}
 
     at.sidebar.toggle(key="w_layer_kilns").set_value(False)
     at.sidebar.toggle(key="w_layer_dvcs").set_value(True)
@@ -196,7 +207,7 @@ def test_toggling_layers_changes_the_map_and_the_demo_warning(db):
     assert clouds(at) == {}
     assert "District Vigilance Committees" in demo_warning(at)
     assert "District fill: DVC status" in map_args(at)[1]["script"]
-    assert at.query_params["layers"] == ["dvcs"]
+    assert url(at) == {"layers": "dvcs"}
 
 
 # 3. choosing a district
@@ -215,7 +226,7 @@ def test_choosing_a_district_changes_the_panel_the_map_and_the_url(db):
     assert figures["Population 2023"] != "183,385,069"
     assert at.markdown[0].value.startswith("#### Kasur · ")
     assert "**Kasur**" in [m.value for m in at.markdown]
-    assert at.query_params["district"] == ["PK614"]
+    assert url(at) == {"district": "PK614"}
     (s, w), (n, e) = fit_bounds(at)  # the map zooms to Kasur (about 31°N 74°E)
     assert s0 < s < 31.2 < n < n0 and w0 < w < 74.4 < e < e0
     assert n - s < 1.5 and e - w < 1.5
@@ -225,7 +236,7 @@ def test_choosing_a_district_changes_the_panel_the_map_and_the_url(db):
     rerun(at)
     options = at.sidebar.selectbox(key="w_district").options
     assert len(options) > 10 and all(o.endswith(")") and "(PK7" in o for o in options[1:])
-    assert dict(at.query_params) == {"province": ["PK7"]}
+    assert url(at) == {"province": "PK7"}
     assert at.markdown[0].value.startswith("#### Sindh · ")
 
 
@@ -244,7 +255,7 @@ def test_a_shared_link_restores_the_view(db):
     assert "Schools" in demo_warning(at)
     assert "Inspection visits" not in demo_warning(at)
     assert not [w for w in at.warning if "link" in w.value]
-    assert at.query_params["district"] == ["PK614"] and at.query_params["layers"] == ["kilns,schools"]
+    assert url(at) == {"district": "PK614", "layers": "kilns,schools"}
 
 
 def test_an_invalid_link_warns_and_falls_back_to_the_defaults(db):
@@ -256,7 +267,7 @@ def test_an_invalid_link_warns_and_falls_back_to_the_defaults(db):
     assert at.sidebar.date_input(key="w_window").value == default_window(date.today())
     assert all(on for _, on in toggles(at).values())
     assert metrics(at)["Kilns detected"] == "9,890"
-    assert "district" not in at.query_params and "start" not in at.query_params
+    assert url(at) == {}
 
 
 # 5. the upload flow
@@ -274,7 +285,7 @@ def test_uploading_a_file_stores_it_and_the_map_uses_it(db, tmp_path):
     assert {k: metrics(at)[k] for k in ("Rows", "Accepted", "Rejected rows")} == {
         "Rows": "4", "Accepted": "3", "Rejected rows": "1"}
     rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
-    assert rejected["row"].tolist() == [4]
+    assert rejected["row"].tolist() == [5]  # line 5 of the file (header is line 1)
     assert Store(db).counts() == {}  # nothing stored before the button
 
     at.button(key="store_button").click()
@@ -282,15 +293,17 @@ def test_uploading_a_file_stores_it_and_the_map_uses_it(db, tmp_path):
     assert any("Stored 3 schools records from schools.csv" in s.value for s in at.success)
     assert Store(db).counts() == {"schools": 3}
     assert toggles(at)["schools"] == ("Schools (3)", True)
+    # the same file is still uploaded: no second Store button, so one click cannot store it twice
+    assert not [b for b in at.button if b.key == "store_button"]
+    assert any("already stored as import #1" in i.value for i in at.info)
     history = next(d.value for d in at.dataframe if "file_name" in d.value.columns)
     assert history[["layer", "file_name", "accepted", "rejected"]].values.tolist() == [["schools", "schools.csv", 3, 1]]
 
     at.switch_page(PAGE["map"])
     rerun(at)
     assert metrics(at)["Schools"] == "3"
-    captions = [c.value for c in at.caption]
-    school_caption = captions[[m.label for m in at.metric].index("Schools")]
-    assert "imported: schools.csv" in school_caption and "demo data" not in school_caption
+    assert "imported: schools.csv" in captions(at)["Schools"] and "demo data" not in captions(at)["Schools"]
+    assert "demo data" in captions(at)["Health units"]
     assert "Schools" not in demo_warning(at)
     schools = clouds(at)["schools"]
     assert sorted(zip(schools["lat"], schools["lon"], strict=True)) == [
@@ -329,9 +342,6 @@ def test_a_district_without_detected_kilns_says_not_detected(db):
     at = run_app(district="PK702")
     figures = metrics(at)
     assert figures["Kilns detected"] == "not detected"
-    captions = [c.value for c in at.caption]
-    kiln_caption = captions[[m.label for m in at.metric].index("Kilns detected")]
-    assert "none detected is not zero kilns" in kiln_caption
+    assert "none detected is not zero kilns" in captions(at)["Kilns detected"]
+    assert "% of detected kilns" not in captions(at)["Kilns visited in the last 12 months"]
     assert at.markdown[0].value.startswith("#### Central Karachi · ")
-    assert "% of detected kilns" not in captions[[m.label for m in at.metric].index(
-        "Kilns visited in the last 12 months")]

@@ -92,3 +92,15 @@ def test_console_script_runs_without_traceback(tmp_path):
     proc = subprocess.run([str(bhatta), "check", str(tmp_path / "missing.csv"), "--layer", "schools"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "no such file" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_importing_the_same_file_twice_is_refused_unless_replacing(tmp_path, capsys):
+    from loaders.store import Store
+
+    path = _file(tmp_path, GOOD)
+    assert main(["import", str(path), "--layer", "schools"]) == 0
+    assert main(["import", str(path), "--layer", "schools"]) == 2
+    assert "already stored as import #1" in capsys.readouterr().err
+    assert len(Store().layer("schools")) == 2
+    assert main(["import", str(path), "--layer", "schools", "--replace"]) == 0
+    assert len(Store().layer("schools")) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -31,7 +32,7 @@ with st.expander(f"What a {spec.label.lower()} file needs"):
         rows.append({"column": "lat, lon", "required": "yes" if spec.geometry == "point" else "or kiln_id",
                      "type": "float", "allowed values": "inside Punjab or Sindh",
                      "also accepted as": "latitude/longitude, y/x, Kobo _geolocation, ODK 'lat lon alt acc'"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 upload = st.file_uploader("File", type=["csv", "txt", "tsv", "xlsx", "xlsm", "geojson", "json", "gpkg", "zip"],
                           key=f"upload_{layer}")
@@ -50,6 +51,7 @@ def _validate(data: bytes, name: str, column_map: dict[str, str]):
 
 if upload is not None:
     data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
     map_key = f"colmap_{layer}_{upload.name}_{len(data)}"
     column_map: dict[str, str] = st.session_state.setdefault(map_key, {})
     try:
@@ -82,26 +84,40 @@ if upload is not None:
     c4.metric("Warnings", f"{len(report.warnings):,}")
     if report.columns:
         st.caption("Columns used: " + ", ".join(f"{k} ← “{v}”" for k, v in report.columns.items()))
+    unmatched = [f for f in spec.fields if f.name not in report.columns]
+    if report.extra_columns:
+        st.caption("Kept with each record as they are (outside the contract): "
+                   + ", ".join(f"“{c}”" for c in report.extra_columns))
+    if unmatched and report.extra_columns:
+        with st.expander("Match other columns"):
+            picks = {f.name: st.selectbox(f"Column for {f.title}", ["—", *report.extra_columns],
+                                          key=f"{map_key}_opt_{f.name}") for f in unmatched}
+            if st.button("Use these columns", key=f"{map_key}_opt_apply"):
+                st.session_state[map_key] = {**column_map, **{k: v for k, v in picks.items() if v != "—"}}
+                st.rerun()
     if report.rejected:
         st.markdown("**Rejected rows** (nothing from these rows will be stored)")
         rejected = pd.DataFrame([p.as_dict() for p in report.rejected])
         rejected["value"] = rejected["value"].astype(str)
-        st.dataframe(rejected, hide_index=True, use_container_width=True)
+        st.dataframe(rejected, hide_index=True, width="stretch")
         st.download_button("Download rejected rows (CSV)", rejected.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{Path(upload.name).stem}_rejected.csv", mime="text/csv")
     if report.warnings:
         with st.expander(f"Warnings ({len(report.warnings)}): kept, but check them"):
             warnings = pd.DataFrame([p.as_dict() for p in report.warnings])
-            st.dataframe(warnings, hide_index=True, use_container_width=True)
+            st.dataframe(warnings, hide_index=True, width="stretch")
     if len(report.accepted):
         preview = report.accepted.drop(columns="geometry").head(200).astype(str)
         with st.expander("Accepted records (first 200)"):
-            st.dataframe(preview, hide_index=True, use_container_width=True)
+            st.dataframe(preview, hide_index=True, width="stretch")
+        earlier = get_store().active_import_of(layer, digest)
         replace = st.checkbox(f"Replace earlier imports of {spec.label.lower()} (they stay in the history)",
                               key=f"replace_{layer}")
-        if st.button(f"Store {len(report.accepted):,} accepted records", type="primary", key="store_button"):
+        if earlier and not replace:
+            st.info(f"This file is already stored as import #{earlier}. Tick *replace* to import it again in its place.")
+        elif st.button(f"Store {len(report.accepted):,} accepted records", type="primary", key="store_button"):
             store = get_store()
-            result = store.add_import(report, replace=replace)
+            result = store.add_import(report, sha256=digest, replace=replace)
             st.session_state["last_import"] = (
                 f"Stored {result.stored:,} {spec.label.lower()} records from {upload.name} as import "
                 f"#{result.import_id}. The map now uses them."
@@ -118,8 +134,8 @@ st.markdown("#### Data in use")
 st.dataframe(pd.DataFrame([
     {"layer": d.label, "records": len(d), "origin": d.origin, "demo data": "yes" if d.synthetic else "",
      "sources": " · ".join(d.sources)} for d in layers.values()
-]), hide_index=True, use_container_width=True)
+]), hide_index=True, width="stretch")
 history = get_store().imports()
 if len(history):
     st.markdown("**Imports (history, newest first)**")
-    st.dataframe(history.drop(columns=["report"]), hide_index=True, use_container_width=True)
+    st.dataframe(history.drop(columns=["report"]), hide_index=True, width="stretch")
