@@ -116,17 +116,9 @@ def plan_columns(
             used.add(i)
     if spec.geometry != "district" and table.geometries is None:
         if plan.lat is None:
-            plan.lat = _find(headers, [normalise_header(a) for a in LAT_ALIASES], used)
-            if plan.lat is None:
-                plan.lat = _kobo_part(headers, "latitude", used)
-            if plan.lat is not None:
-                used.add(plan.lat)
+            plan.lat = _coordinate_column(headers, LAT_ALIASES, "latitude", used)
         if plan.lon is None:
-            plan.lon = _find(headers, [normalise_header(a) for a in LON_ALIASES], used)
-            if plan.lon is None:
-                plan.lon = _kobo_part(headers, "longitude", used)
-            if plan.lon is not None:
-                used.add(plan.lon)
+            plan.lon = _coordinate_column(headers, LON_ALIASES, "longitude", used)
         if plan.lat is None or plan.lon is None:
             plan.combined = _find(headers, [normalise_header(a) for a in COMBINED_ALIASES], used)
             if plan.combined is not None:
@@ -146,6 +138,16 @@ def plan_columns(
         if i not in used:
             plan.extras[_extra_name(header, spec)] = i
     return plan
+
+
+def _coordinate_column(headers: list[str], aliases: Iterable[str], part: str, used: set[int]) -> int | None:
+    """Index of the latitude (or longitude) column by alias, else a Kobo split geopoint; marked used."""
+    i = _find(headers, [normalise_header(a) for a in aliases], used)
+    if i is None:
+        i = _kobo_part(headers, part, used)
+    if i is not None:
+        used.add(i)
+    return i
 
 
 def _kobo_part(headers: list[str], part: str, used: set[int]) -> int | None:
