@@ -23,11 +23,14 @@ run: $(VENV)/.installed-run
 	$(BIN)/streamlit run dashboard/app.py --server.address localhost
 
 test: $(VENV)/.installed-test
+	@.ci/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/bench_foundation.py
+	@.ci/ensure-chromium
+	$(BIN)/python benchmarks/bench_foundation.py; a=$$?; $(BIN)/python benchmarks/bench_browser.py; b=$$?; \
+	  test $$a -eq 0 -a $$b -eq 0
 
 demo: $(VENV)/.installed-run
 	$(BIN)/bhatta demo

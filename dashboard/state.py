@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -9,7 +10,21 @@ from datetime import date, timedelta
 from loaders.contracts import LAYERS
 
 PROVINCES = {"PK6": "Punjab", "PK7": "Sindh"}
-BASEMAPS = {"none": "None (boundaries only, works offline)", "osm": "OpenStreetMap (needs internet)"}
+BASEMAPS = {
+    "none": "None (boundaries only, works offline)",
+    "osm": "OpenStreetMap (needs internet)",
+    "satellite": "Satellite imagery (needs internet)",
+}
+
+
+def offline() -> bool:
+    """The ``BHATTA_OFFLINE`` setting (default on): district offices often have no internet."""
+    return os.environ.get("BHATTA_OFFLINE", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def default_basemap() -> str:
+    """``none`` when offline, else OpenStreetMap."""
+    return "none" if offline() else "osm"
 DEFAULT_YEARS = 3
 
 
@@ -20,7 +35,7 @@ class ViewState:
     layers: frozenset[str] = frozenset(LAYERS)
     start: date | None = None
     end: date | None = None
-    basemap: str = "none"
+    basemap: str = field(default_factory=default_basemap)
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -73,7 +88,7 @@ def from_query(params: Mapping[str, str], *, today: date, districts: Mapping[str
         if basemap in BASEMAPS:
             state = replace(state, basemap=basemap)
         else:
-            notices.append(f"Unknown basemap {basemap!r} in the link: none used.")
+            notices.append(f"Unknown basemap {basemap!r} in the link: {state.basemap} used.")
     return replace(state, notices=tuple(notices))
 
 
@@ -91,6 +106,6 @@ def to_query(state: ViewState, *, today: date) -> dict[str, str]:
         out["start"] = state.start.isoformat()
     if state.end != end:
         out["end"] = state.end.isoformat()
-    if state.basemap != "none":
+    if state.basemap != default_basemap():
         out["basemap"] = state.basemap
     return out

@@ -39,6 +39,14 @@ VISIT_AGE_BINS = (  # (upper bound in days, label, colour): evidence of a visit,
     (730, "1 to 2 years ago", "#fdae61"),
     (100_000, "more than 2 years ago", "#d73027"),
 )
+BASEMAP_TILES = {  # online basemaps, each with the attribution its provider requires
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors", 19),
+    "satellite": (
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "Imagery © Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community",
+        18,
+    ),
+}
 COORD_SCALE = 100_000  # coordinates sent as integers of 1e-5 degree (about 1 m)
 DETAIL_LIMIT = 8_000
 """Above this many points, per-point text (names, ids) is sent only for the chosen district: 30k school
@@ -89,8 +97,29 @@ def _column(values: Sequence[object]) -> dict:
     return {"v": [texts[c] for c in codes]}
 
 
+COMBINE_MAX_VALUES = 64
+
+
+def _combine_categories(payload: dict, n: int) -> None:
+    """Merge the index arrays of small categorical columns into one array of value combinations.
+
+    Level, gender, management, colour and source of 30k schools are a handful of combinations: one index
+    per point instead of one per column roughly halves what the popups cost in the payload.
+    """
+    columns = [payload["colors"]] + [f["c"] for f in payload["fields"]]
+    small = [c for c in columns if "k" in c and len(c["k"]) <= COMBINE_MAX_VALUES]
+    if len(small) < 2 or n == 0:
+        return
+    rows = np.column_stack([np.asarray(c["i"], dtype=np.int64) for c in small])
+    combos, index = np.unique(rows, axis=0, return_inverse=True)
+    payload["combo"] = {"k": combos.tolist(), "i": index.ravel().tolist()}
+    for position, column in enumerate(small):
+        del column["i"]
+        column["p"] = position
+
+
 class PointCloud(MacroElement):
-    """Many points as canvas circle markers, optionally clustered, with popups built on click.
+    """Many points as canvas circle markers, clustered client-side by Supercluster, popups built on click.
 
     Every string was escaped server-side (:func:`layers.html.esc`); the data is embedded with
     :func:`layers.html.js_data`, so nothing from a file can run as script.
@@ -98,11 +127,19 @@ class PointCloud(MacroElement):
 
     _template = Template(
         """
+{% macro html(this, kwargs) %}
+<script type="application/json" id="bh-data-{{ this.layer_name }}">{{ this.payload }}</script>
+{% endmacro %}
 {% macro script(this, kwargs) %}
 (function () {
-  var d = {{ this.payload }};
+  // data as JSON, not a JS literal: JSON.parse is several times faster than parsing the same script
+  var d = JSON.parse(document.getElementById('bh-data-{{ this.layer_name }}').textContent);
   var map = {{ this._parent.get_name() }};
-  function val(c, i) { return c.k ? c.k[c.i[i]] : c.v[i]; }
+  var n = d.lat.length, scale = {{ this.scale }};
+  function val(c, i) {
+    if (c.v) { return c.v[i]; }
+    return c.k[c.p === undefined ? c.i[i] : d.combo.k[d.combo.i[i]][c.p]];
+  }
   function popup(layer) {
     var i = layer.options.bi, html = '<div class="bh-popup"><b>' + d.title + '</b>';
     for (var f = 0; f < d.fields.length; f++) {
@@ -111,24 +148,49 @@ class PointCloud(MacroElement):
     }
     return html + (d.note ? '<br><i class="bh-note">' + d.note + '</i>' : '') + '</div>';
   }
-  var group = d.cluster ? L.markerClusterGroup({
-      chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true,
-      iconCreateFunction: function (c) {
-        var n = c.getChildCount(), s = n < 100 ? 28 : (n < 1000 ? 34 : 40);
-        return L.divIcon({html: '<div style="background:' + d.color + ';width:' + s + 'px;height:' + s +
-          'px;line-height:' + s + 'px">' + n + '</div>', className: 'bh-cluster bh-cluster-' + d.name,
-          iconSize: L.point(s, s)});
-      }}) : L.featureGroup();
-  var markers = new Array(d.lat.length);
-  for (var i = 0; i < d.lat.length; i++) {
-    markers[i] = L.circleMarker([d.lat[i] / {{ this.scale }}, d.lon[i] / {{ this.scale }}], {
+  function point(i) {
+    return L.circleMarker([d.lat[i] / scale, d.lon[i] / scale], {
       radius: d.radius, weight: 1, color: '#333', fillColor: val(d.colors, i), fillOpacity: 0.85, bi: i
     }).bindPopup(popup);
   }
-  if (d.cluster) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }
-  group.addTo(map);
+  var group = L.layerGroup().addTo(map);
+  function build() {
   map._bhLayers = map._bhLayers || {};
-  map._bhLayers[d.name] = d.lat.length;
+  map._bhLayers[d.name] = n;
+  if (!d.cluster) {
+    for (var i = 0; i < n; i++) { group.addLayer(point(i)); }
+    return;
+  }
+  // Supercluster indexes plain coordinates once; each move draws only what is in view
+  var features = new Array(n);
+  for (var j = 0; j < n; j++) {
+    features[j] = {type: 'Feature', properties: {i: j}, geometry: {type: 'Point', coordinates: [d.lon[j] / scale, d.lat[j] / scale]}};
+  }
+  var index = new Supercluster({radius: 70, maxZoom: 16, minPoints: 2}).load(features);
+  function icon(count) {
+    var s = count < 100 ? 28 : (count < 1000 ? 34 : 40);
+    return L.divIcon({html: '<div style="background:' + d.color + ';width:' + s + 'px;height:' + s + 'px;line-height:' +
+      s + 'px">' + count + '</div>', className: 'bh-cluster bh-cluster-' + d.name, iconSize: L.point(s, s)});
+  }
+  function redraw() {
+    var b = map.getBounds(), pad = 0.2 * (b.getEast() - b.getWest());
+    var found = index.getClusters([b.getWest() - pad, b.getSouth() - pad, b.getEast() + pad, b.getNorth() + pad],
+                                  Math.floor(map.getZoom()));
+    group.clearLayers();
+    found.forEach(function (c) {
+      if (!c.properties.cluster) { group.addLayer(point(c.properties.i)); return; }
+      var m = L.marker([c.geometry.coordinates[1], c.geometry.coordinates[0]], {icon: icon(c.properties.point_count)});
+      m.on('click', function () {
+        map.setView(m.getLatLng(), Math.min(index.getClusterExpansionZoom(c.properties.cluster_id), 18));
+      });
+      group.addLayer(m);
+    });
+  }
+  map.on('moveend', redraw);
+  redraw();
+  }
+  // kilns first; the other layers right after the first frame is painted
+  if (d.name === 'kilns') { build(); } else { requestAnimationFrame(function () { setTimeout(build, 0); }); }
 })();
 {% endmacro %}
 """
@@ -137,6 +199,7 @@ class PointCloud(MacroElement):
     def __init__(self, layer: PointLayer) -> None:
         super().__init__()
         self._name = f"PointCloud_{layer.name}"
+        self.layer_name = layer.name
         self.scale = COORD_SCALE
         payload = {
             "name": layer.name,
@@ -150,6 +213,7 @@ class PointCloud(MacroElement):
             "colors": _column(layer.colors),
             "fields": [{"label": esc(f.label), "c": _column(f.values)} for f in layer.popup],
         }
+        _combine_categories(payload, len(layer.lat))
         self.payload = js_data(payload)
 
 
@@ -383,11 +447,12 @@ def build_map(
     m.options["maxZoom"] = 18
     m.options["zoomSnap"] = 0.25  # fit a district or both provinces snugly
     m.default_js = [("leaflet", f"{asset_base}/leaflet/leaflet.js"),
-                    ("markercluster", f"{asset_base}/markercluster/leaflet.markercluster.js")]
-    m.default_css = [("leaflet_css", f"{asset_base}/leaflet/leaflet.css"),
-                     ("markercluster_css", f"{asset_base}/markercluster/MarkerCluster.css")]
-    if view.basemap == "osm":
-        folium.TileLayer("OpenStreetMap", attr="© OpenStreetMap contributors", max_zoom=18).add_to(m)
+                    ("supercluster", f"{asset_base}/supercluster/supercluster.min.js")]
+    m.default_css = [("leaflet_css", f"{asset_base}/leaflet/leaflet.css")]
+    if view.basemap in BASEMAP_TILES:
+        url, attribution, max_zoom = BASEMAP_TILES[view.basemap]
+        folium.TileLayer(url, attr=attribution, name=view.basemap, max_zoom=max_zoom, max_native_zoom=max_zoom)\
+            .add_to(m)
 
     status = dvc_status(layers["dvcs"].frame, districts["ADM2_PCODE"], as_of=view.window.end).set_index("district_pcode")
     show_dvc = "dvcs" in view.layers

@@ -128,3 +128,19 @@ def assign_admin(points: gpd.GeoSeries, ref: Reference | None = None, *, snap_m:
 
 METRIC_CRS = "+proj=aea +lat_0=29 +lon_0=71 +lat_1=25 +lat_2=33 +datum=WGS84 +units=m +no_defs"
 """Albers equal-area centred on 71°E, standard parallels 25° and 33°: distances and areas in Pakistan."""
+
+
+def scaled_kilns(kilns: gpd.GeoDataFrame, n: int, *, seed: int = 100_000) -> gpd.GeoDataFrame:
+    """``n`` kilns made from the real ones for scale tests: copies jittered by ~2 km, deterministic.
+
+    Each copy keeps its source kiln's district and tehsil and gets a unique id (``BKP-7~3``).
+    """
+    rng = np.random.default_rng(seed)
+    idx = np.arange(n) % len(kilns)
+    copy = np.arange(n) // len(kilns)
+    out = kilns.iloc[idx].reset_index(drop=True).copy()
+    jitter = np.where(copy[:, None] == 0, 0.0, rng.normal(0, 0.02, (n, 2)))
+    out["lon"] = out["lon"].to_numpy() + jitter[:, 0]
+    out["lat"] = out["lat"].to_numpy() + jitter[:, 1]
+    out["kiln_id"] = [k if c == 0 else f"{k}~{c}" for k, c in zip(out["kiln_id"], copy, strict=True)]
+    return gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(out["lon"], out["lat"]), crs=WGS84)

@@ -3,8 +3,8 @@
 Each test gets its own SQLite store in ``tmp_path``. The boundaries (``get_reference``) stay cached across
 tests: they are read-only and loading them is the slow part.
 
-The folium map is a custom component whose iframe AppTest cannot render, but the component's arguments
-(``json_args``) hold the map script that ``st_folium`` sends to the browser; the tests read the point-layer
+The folium map is an iframe AppTest cannot render, but the iframe element
+(its ``srcdoc``) holds the map document the page sends to the browser; the tests read the point-layer
 payloads and the ``fitBounds`` call from it.
 """
 
@@ -94,25 +94,21 @@ def toggles(at: AppTest) -> dict[str, tuple[str, bool]]:
     return {t.key.removeprefix("w_layer_"): (t.label, t.value) for t in at.sidebar.get("toggle")}
 
 
-def map_args(at: AppTest) -> tuple[str, dict]:
-    """The raw and decoded arguments the st_folium component received."""
-    found = [c.proto for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
-    assert len(found) == 1, "expected exactly one folium map"
-    return found[0].json_args, json.loads(found[0].json_args)
+def map_html(at: AppTest) -> str:
+    """The map's HTML document, as the page sends it to the browser (an iframe srcdoc)."""
+    found = [f.proto.srcdoc for f in at.get("iframe") if "leaflet" in f.proto.srcdoc]
+    assert len(found) == 1, "expected exactly one map"
+    return found[0]
 
 
 def clouds(at: AppTest) -> dict[str, dict]:
-    """Point-layer payloads (PointCloud ``var d = {...};``) in the map script, by layer name."""
-    script = map_args(at)[1]["script"]
-    out = {}
-    for text in re.findall(r"var d = (\{.*?\});\n", script):
-        payload = json.loads(text)
-        out[payload["name"]] = payload
-    return out
+    """Point-layer payloads (PointCloud JSON data blocks) in the map document, by layer name."""
+    blocks = re.findall(r'<script type="application/json" id="bh-data-\w+">(.*?)</script>', map_html(at), re.S)
+    return {payload["name"]: payload for payload in map(json.loads, blocks)}
 
 
 def fit_bounds(at: AppTest) -> list[list[float]]:
-    found = re.findall(r"fitBounds\(\s*(\[\[.*?\]\])", map_args(at)[1]["script"], re.S)
+    found = re.findall(r"fitBounds\(\s*(\[\[.*?\]\])", map_html(at), re.S)
     assert len(found) == 1
     return json.loads(found[0])
 
@@ -124,8 +120,13 @@ def demo_warning(at: AppTest) -> str | None:
 
 
 def popup_values(cloud: dict, label: str) -> list[str]:
+    """What the popup shows for ``label`` at each point (plain, lookup or combined encoding)."""
     field = next(f["c"] for f in cloud["fields"] if f["label"] == label)
-    return [field["k"][i] for i in field["i"]] if "k" in field else field["v"]
+    if "v" in field:
+        return field["v"]
+    if "p" in field:
+        return [field["k"][cloud["combo"]["k"][c][field["p"]]] for c in cloud["combo"]["i"]]
+    return [field["k"][i] for i in field["i"]]
 
 
 def store_schools(url: str, tmp_path: Path, text: str) -> None:
@@ -152,7 +153,7 @@ def test_every_page_runs_with_the_shared_sidebar(db, page):
     elif page == "data":
         assert at.selectbox(key="upload_layer").value == "kilns"
         assert [f.label for f in at.file_uploader] == ["File"]
-        assert not at.get("component_instance")  # no map on this page
+        assert not at.get("iframe")  # no map on this page
     else:
         text = "\n".join(m.value for m in at.markdown)
         assert "Sources and attribution" in text and "Hamdani" in text
@@ -179,7 +180,7 @@ def test_deep_link_runs_the_shared_sidebar(db):
 def test_toggling_layers_changes_the_map_and_the_demo_warning(db):
     at = run_app()
     assert "Schools" in demo_warning(at)
-    assert "DEMO DATA on this map" in map_args(at)[1]["script"]
+    assert "DEMO DATA on this map" in map_html(at)
     everywhere = fit_bounds(at)
 
     at.sidebar.toggle(key="w_layer_schools").set_value(False)
@@ -196,7 +197,7 @@ def test_toggling_layers_changes_the_map_and_the_demo_warning(db):
     rerun(at)
     assert set(clouds(at)) == {"kilns"}
     assert demo_warning(at) is None
-    script = map_args(at)[1]["script"]
+    script = map_html(at)
     assert "DEMO DATA on this map" not in script
     assert "District fill: DVC status" not in script
     assert url(at) == {"layers": "kilns"}
@@ -206,7 +207,7 @@ def test_toggling_layers_changes_the_map_and_the_demo_warning(db):
     rerun(at)
     assert clouds(at) == {}
     assert "District Vigilance Committees" in demo_warning(at)
-    assert "District fill: DVC status" in map_args(at)[1]["script"]
+    assert "District fill: DVC status" in map_html(at)
     assert url(at) == {"layers": "dvcs"}
 
 
@@ -322,11 +323,9 @@ def test_a_script_in_a_school_name_is_escaped_on_the_map(db, tmp_path):
     store_schools(db, tmp_path, f"name,lat,lon\n{PAYLOAD},31.5204,74.3587\nOrdinary school,31.1167,74.45\n")
     at = run_app()
     assert metrics(at)["Schools"] == "2"
-    raw, args = map_args(at)
     names = popup_values(clouds(at)["schools"], "Name")
     assert len(names) <= DETAIL_LIMIT and "&lt;script&gt;alert(1)&lt;/script&gt;" in names
-    for text in (raw, args["script"], args["html"], args["header"]):
-        assert PAYLOAD not in text and "<script>alert" not in text
+    assert PAYLOAD not in map_html(at) and "<script>alert" not in map_html(at)
 
     at.switch_page(PAGE["data"])
     rerun(at)

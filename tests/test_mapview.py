@@ -31,6 +31,16 @@ def _clouds(m):
             for c in m._children.values() if isinstance(c, PointCloud)}
 
 
+def per_point(cloud: dict, label: str) -> list[str]:
+    """What a popup shows for ``label`` at each point, whichever way the column is encoded."""
+    column = next(f["c"] for f in cloud["fields"] if f["label"] == label)
+    if "v" in column:
+        return column["v"]
+    if "p" in column:
+        return [column["k"][cloud["combo"]["k"][c][column["p"]]] for c in cloud["combo"]["i"]]
+    return [column["k"][i] for i in column["i"]]
+
+
 def test_every_asset_is_local(ref, layers):
     html = build_map(MapView(window=WINDOW), layers, ref).get_root().render()
     urls = re.findall(r'(?:src|href)="([^"]+)"', html)
@@ -45,7 +55,7 @@ def test_all_six_layers_and_payload_under_3_mb(ref, layers):
     assert len(clouds["kilns"]["lat"]) == 9890 and clouds["kilns"]["cluster"] is True
     html = m.get_root().render()
     assert len(html.encode()) < 3_000_000
-    assert "L.markerClusterGroup" in html and "L.circleMarker" in html and "L.marker(" not in html
+    assert "new Supercluster" in html and "L.circleMarker" in html and "folium.Marker" not in html
 
 
 def test_toggling_layers_changes_what_is_drawn(ref, layers):
@@ -88,27 +98,43 @@ def test_popups_escape_hostile_names(ref, layers):
     for raw in ("<img", "${alert", "<script>alert", "</script><script>", "<b>evil", "`x`"):
         assert raw not in html
     school = _clouds(build_map(MapView(window=WINDOW, layers=frozenset({"schools"})), mine, ref))["schools"]
-    assert school["fields"][0]["c"] in ({"v": ["&lt;img src=x onerror=alert(1)&gt;&#36;&#123;alert(2)&#125;&#96;x&#96;"
-                                               "&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;"]},
-                                        {"k": ["&lt;img src=x onerror=alert(1)&gt;&#36;&#123;alert(2)&#125;&#96;x&#96;"
-                                               "&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;"], "i": [0]})
+    assert per_point(school, "Name") == ["&lt;img src=x onerror=alert(1)&gt;&#36;&#123;alert(2)&#125;&#96;x&#96;"
+                                         "&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;"]
 
 
 def test_dense_layers_send_names_only_for_the_chosen_district(ref, layers):
     assert len(layers["schools"]) > DETAIL_LIMIT
     overview = _clouds(build_map(MapView(window=WINDOW), layers, ref))["schools"]
     kasur = _clouds(build_map(MapView(window=WINDOW, district="PK614"), layers, ref))["schools"]
-    def names(cloud):  # the name shown for each point
-        column = cloud["fields"][0]["c"]
-        per_point = column["v"] if "v" in column else [column["k"][i] for i in column["i"]]
-        return [n for n in per_point if n]
+    def names(cloud):  # the names shown
+        return [n for n in per_point(cloud, "Name") if n]
 
     assert names(overview) == [] and "Choose a district" in overview["note"]
     n_kasur = int((layers["schools"].frame["district_pcode"] == "PK614").sum())
     assert len(names(kasur)) == n_kasur > 100
 
 
+def test_small_categories_share_one_index_and_decode_back(ref, layers):
+    cloud = _clouds(build_map(MapView(window=WINDOW, layers=frozenset({"schools"})), layers, ref))["schools"]
+    assert len(cloud["combo"]["i"]) == len(cloud["lat"]) == len(layers["schools"])
+    frame = layers["schools"].frame
+    assert per_point(cloud, "For") == frame["gender"].tolist()
+    assert per_point(cloud, "Level") == frame["level"].str.replace("_", " ").tolist()
+
+
 def test_demo_flag_lists_the_synthetic_layers(ref, layers):
     html = build_map(MapView(window=WINDOW, layers=frozenset(LAYERS)), layers, ref).get_root().render()
     flag = re.search(r"DEMO DATA on this map: ([^\"]+?) are synthetic", html)[1]
     assert "Schools" in flag and "Brick kilns" not in flag
+
+
+@pytest.mark.parametrize(("basemap", "attribution"), [("osm", "OpenStreetMap contributors"), ("satellite", "Esri")])
+def test_online_basemaps_carry_their_attribution(ref, layers, basemap, attribution):
+    html = build_map(MapView(window=WINDOW, basemap=basemap, layers=frozenset({"kilns"})), layers, ref) \
+        .get_root().render()
+    assert "L.tileLayer" in html and attribution in html
+
+
+def test_no_basemap_means_no_tile_requests(ref, layers):
+    html = build_map(MapView(window=WINDOW), layers, ref).get_root().render()
+    assert "L.tileLayer" not in html

@@ -31,3 +31,13 @@ def test_invalid_parameters_fall_back_with_notices():
 
 def test_district_implies_its_province():
     assert from_query({"district": "PK718"}, today=TODAY, districts=DISTRICTS).province == "PK7"
+
+
+def test_basemap_default_follows_the_offline_setting(monkeypatch):
+    monkeypatch.setenv("BHATTA_OFFLINE", "1")
+    assert from_query({}, today=TODAY, districts=DISTRICTS).basemap == "none"
+    assert from_query({"basemap": "satellite"}, today=TODAY, districts=DISTRICTS).basemap == "satellite"
+    monkeypatch.setenv("BHATTA_OFFLINE", "0")
+    state = from_query({}, today=TODAY, districts=DISTRICTS)
+    assert state.basemap == "osm" and to_query(state, today=TODAY) == {}
+    assert to_query(ViewState(basemap="none", start=state.start, end=state.end), today=TODAY) == {"basemap": "none"}

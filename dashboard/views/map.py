@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import streamlit as st
-from streamlit_folium import st_folium
+import json
+import os
+import time
 
-from dashboard.resources import get_layers, get_reference
+import streamlit as st
+
+from dashboard.resources import get_layers, get_reference, get_store, map_html, store_version
 from dashboard.state import PROVINCES
-from layers.mapview import ATTRIBUTION, MapView, build_map
+from layers.mapview import ATTRIBUTION, MapView
 from layers.summary import Window, area_figures
 
+started = time.perf_counter()
 ref = get_reference()
 layers = get_layers()
 state = st.session_state["view"]
@@ -27,9 +31,10 @@ if demo:
 
 map_col, panel = st.columns([3, 1.15])
 with map_col:
-    folium_map = build_map(view, layers, ref)
-    st_folium(folium_map, height=680, use_container_width=True, returned_objects=[],
-              key=f"map-{state.district}-{state.province}")
+    # a plain iframe of our own HTML (every string in it escaped server-side): st_folium would render the map
+    # twice and post-process it on every run, and we use none of the values it returns
+
+    st.iframe(map_html(view, store_version(get_store())), height=680)
 with panel:
     st.markdown(f"**{area}**")
     for fig in area_figures(layers, ref, window=window, district=state.district, province=state.province):
@@ -37,3 +42,6 @@ with panel:
         st.metric(fig.label, fig.value)
         st.caption(f"{fig.note + ' · ' if fig.note else ''}Source: {fig.source}{tag}")
 st.caption(ATTRIBUTION)
+if log := os.environ.get("BHATTA_BENCH_LOG"):  # benchmarks: server time to build this page
+    with open(log, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"page": "map", "district": state.district, "build_s": time.perf_counter() - started}) + "\n")

@@ -1,0 +1,316 @@
+"""Browser benchmark: our map page against the naive one-Marker-per-kiln page, in the same run.
+
+For each app (ours, naive) and dataset (shipped ~10k kilns; 100k jittered copies) it starts the app,
+opens it in headless Chromium through a byte-counting proxy (so "bytes sent" are what crosses the
+wire, after any compression) with every outside request blocked, and measures:
+
+- server time to build the page (the page logs it, BHATTA_BENCH_LOG),
+- bytes sent to the browser (all, websocket alone) and the map payload (websocket + map assets),
+- time from navigation to the first painted kiln, on a first and on a returning visit,
+- time from a district change in the sidebar to the redrawn map,
+- server RSS after load.
+
+Writes the "browser" section and ``speedup_vs_naive`` into benchmarks/results.json and a table into
+benchmarks/results.md. Not a test; it exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results.json"
+NAIVE_LIMIT_S = 60.0
+OURS_LIMIT_S = 60.0
+TARGETS_10K = {"first_paint_returning_s": 1.5, "district_change_s": 0.5, "map_payload_mb": 2.0, "rss_mb": 500}
+SPEEDUP_TARGET = 20.0
+
+
+class ByteCounter:
+    """A TCP proxy on localhost that counts the bytes the server sends to the browser."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = _free_port()
+        self.to_browser = 0
+        self.to_browser_ws = 0
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+        self._ready.wait(10)
+
+    def reset(self) -> None:
+        self.to_browser = self.to_browser_ws = 0
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", self.port))
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        try:
+            server_r, server_w = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            client_w.close()
+            return
+        first = await client_r.read(65536)
+        is_ws = b"upgrade: websocket" in first.lower()
+        server_w.write(first)
+
+        async def pipe(reader, writer, count: bool) -> None:
+            try:
+                while data := await reader.read(65536):
+                    if count:
+                        self.to_browser += len(data)
+                        if is_ws:
+                            self.to_browser_ws += len(data)
+                    writer.write(data)
+                    await writer.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                writer.close()
+
+        await asyncio.gather(pipe(client_r, server_w, False), pipe(server_r, client_w, True))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+class App:
+    """One Streamlit server for a benchmark run."""
+
+    def __init__(self, script: str, *, scale: int, compression: bool, workdir: Path) -> None:
+        self.port = _free_port()
+        self.log = workdir / f"build-{self.port}.jsonl"
+        env = {**os.environ, "BHATTA_VAR_DIR": str(workdir / "var"), "BHATTA_BENCH_LOG": str(self.log),
+               "BHATTA_KILNS_SCALEUP": str(scale), "BHATTA_OFFLINE": "1"}
+        cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
+               "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--server.enableWebsocketCompression", str(compression).lower(),
+               "--browser.gatherUsageStats", "false"]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.2)
+        self.proxy = ByteCounter(self.port)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.proxy.port}/"
+
+    def builds(self) -> list[dict]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text().splitlines() if line.strip()]
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+KILN_SELECTOR = ".bh-cluster-kilns, .leaflet-marker-icon"
+
+
+def _wait_for_kilns(page, deadline: float, *, fresh_only: bool = False) -> bool:
+    """Poll until a map frame shows a kiln (cluster or marker); ``fresh_only`` skips frames stamped old."""
+    while time.perf_counter() < deadline:
+        for frame in page.frames:
+            if frame == page.main_frame:
+                continue
+            try:
+                if fresh_only and frame.evaluate("() => window.__bhOld === true"):
+                    continue
+                if frame.query_selector(KILN_SELECTOR):
+                    return True
+            except Exception:  # the frame was replaced while we looked
+                continue
+        page.wait_for_timeout(20)  # not time.sleep: the sync API only handles browser events while waiting
+    return False
+
+
+def _blocker(outside: list[str]):
+    def handle(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+    return handle
+
+
+def measure(browser, app: App, *, limit_s: float, district_label: str) -> dict:
+    """First visit, returning visit, district change and RSS for one running app."""
+    outside: list[str] = []
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    context.route("**/*", _blocker(outside))
+    out: dict = {}
+
+    page = context.new_page()
+    t0 = time.perf_counter()
+    page.goto(app.url, wait_until="commit")
+    if not _wait_for_kilns(page, t0 + limit_s):
+        context.close()
+        return {"status": f"did not finish (no kiln painted within {limit_s:.0f} s)", "outside_requests": len(outside)}
+    out["first_paint_first_visit_s"] = round(time.perf_counter() - t0, 3)
+    page.close()
+
+    app.proxy.reset()
+    ws_frames: list[int] = []
+    assets: dict[str, int] = {}
+    page = context.new_page()
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: ws_frames.append(len(payload))))
+
+    def on_response(response):
+        url = response.url
+        if "/app/static/" in url or "/component/streamlit_folium" in url:
+            try:
+                assets[url] = len(response.body())
+            except Exception:  # body not available (redirect, aborted)
+                pass
+    page.on("response", on_response)
+    t0 = time.perf_counter()
+    page.goto(app.url, wait_until="commit")
+    if not _wait_for_kilns(page, t0 + limit_s):
+        context.close()
+        return {**out, "status": "did not finish on the returning visit"}
+    out["first_paint_returning_s"] = round(time.perf_counter() - t0, 3)
+    page.wait_for_timeout(1500)  # let the last frames arrive before counting
+    out["bytes_to_browser"] = app.proxy.to_browser
+    out["websocket_bytes_wire"] = app.proxy.to_browser_ws
+    out["websocket_bytes_decoded"] = sum(ws_frames)
+    out["map_asset_bytes"] = sum(assets.values())
+    out["map_payload_mb"] = round((app.proxy.to_browser_ws + out["map_asset_bytes"]) / 1e6, 3)
+
+    for frame in page.frames:
+        if frame != page.main_frame:
+            frame.evaluate("() => { window.__bhOld = true; }")
+    page.get_by_role("combobox", name="District").click()
+    page.keyboard.type(district_label.split(" (")[0])  # the option list is virtual: filter it first
+    option = page.get_by_role("option", name=district_label)
+    option.wait_for()
+    t0 = time.perf_counter()
+    option.click()
+    if _wait_for_kilns(page, t0 + limit_s, fresh_only=True):
+        out["district_change_s"] = round(time.perf_counter() - t0, 3)
+    else:
+        out["district_change_s"] = None
+        out["status"] = "district change did not finish"
+    page.wait_for_timeout(500)
+    builds = app.builds()
+    out["server_build_s"] = round(builds[1]["build_s"], 3) if len(builds) > 1 else None
+    out["server_build_district_s"] = round(builds[-1]["build_s"], 3) if builds else None
+    out["rss_mb"] = _rss_mb(app.proc.pid)
+    out["outside_requests"] = len(outside)
+    out.setdefault("status", "ok")
+    context.close()
+    return out
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    runs = [("ours", "dashboard/app.py", 0, True, OURS_LIMIT_S, "Kasur (PK614)"),
+            ("ours", "dashboard/app.py", 100_000, True, OURS_LIMIT_S, "Kasur (PK614)"),
+            ("naive", "benchmarks/naive_app.py", 0, False, NAIVE_LIMIT_S, "Kasur"),
+            ("naive", "benchmarks/naive_app.py", 100_000, False, NAIVE_LIMIT_S, "Kasur")]
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        for name, script, scale, compression, limit, label in runs:
+            key = f"{name}_{'100k' if scale else '10k'}"
+            app = App(script, scale=scale, compression=compression, workdir=Path(tmp))
+            try:
+                results[key] = measure(browser, app, limit_s=limit, district_label=label)
+            finally:
+                app.stop()
+            print(key, json.dumps(results[key]), flush=True)
+        browser.close()
+
+    ours, naive = results["ours_10k"], results["naive_10k"]
+    naive_paint = naive.get("first_paint_returning_s") or NAIVE_LIMIT_S
+    speedup = round(naive_paint / ours["first_paint_returning_s"], 1)
+    met = {k: (ours.get(k) is not None and ours[k] <= v) for k, v in TARGETS_10K.items()}
+    big = results["ours_100k"]
+    met.update({f"{k}_100k": (big.get(k) is not None and big[k] <= 2 * v) for k, v in TARGETS_10K.items()})
+    met["speedup_vs_naive"] = speedup >= SPEEDUP_TARGET
+    met["no_outside_requests"] = all(r.get("outside_requests", 0) == 0 for r in results.values())
+
+    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    data["browser"] = {"runs": results, "targets_10k": TARGETS_10K, "targets_100k": "2x the 10k targets",
+                       "naive_limit_s": NAIVE_LIMIT_S, "met": met,
+                       "note": "naive first paint counted as the time limit when it did not finish"}
+    data["speedup_vs_naive"] = speedup
+    RESULTS.write_text(json.dumps(data, indent=2) + "\n")
+    _write_table(results, speedup, met)
+    return 0 if all(met.values()) else 1
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else str(value)
+
+
+def _write_table(results: dict, speedup: float, met: dict) -> None:
+    rows = [("first paint, first visit (s)", "first_paint_first_visit_s"),
+            ("first paint, returning visit (s)", "first_paint_returning_s"),
+            ("district change to redrawn map (s)", "district_change_s"),
+            ("server build, returning visit (s)", "server_build_s"),
+            ("map payload: websocket on the wire + map assets (MB)", "map_payload_mb"),
+            ("all bytes to the browser, returning visit", "bytes_to_browser"),
+            ("websocket bytes decoded", "websocket_bytes_decoded"),
+            ("server RSS after load (MB)", "rss_mb"),
+            ("requests that left the machine", "outside_requests")]
+    keys = ["ours_10k", "ours_100k", "naive_10k", "naive_100k"]
+    lines = ["| measure | ours 10k | ours 100k | naive 10k | naive 100k |", "|---|---:|---:|---:|---:|"]
+    for label, key in rows:
+        lines.append(f"| {label} | " + " | ".join(_fmt(results[k].get(key)) for k in keys) + " |")
+    lines.append("| status | " + " | ".join(results[k].get("status", "") for k in keys) + " |")
+    lines += ["", f"Speed-up of first paint (returning visit) against the naive page at 10k kilns: **{speedup}×** "
+              f"(target ≥ {SPEEDUP_TARGET:.0f}×).", "",
+              "Targets met: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in met.items())]
+    text = "\n".join(lines) + "\n"
+    md = HERE / "results.md"
+    existing = md.read_text() if md.exists() else ""
+    head = existing.split("\n## Browser")[0].rstrip()
+    md.write_text(f"{head}\n\n## Browser (benchmarks/bench_browser.py)\n\n{text}")
+    print(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
