@@ -48,9 +48,9 @@ BASEMAP_TILES = {  # online basemaps, each with the attribution its provider req
     ),
 }
 COORD_SCALE = 100_000  # coordinates sent as integers of 1e-5 degree (about 1 m)
-DETAIL_LIMIT = 8_000
-"""Above this many points, per-point text (names, ids) is sent only for the chosen district: 30k school
-names at province scale would triple the payload and nobody reads them there."""
+DETAIL_LIMIT = 50_000
+"""Above this many points in a layer, per-point text (names, ids) is left out of the map: the 100k-kiln
+scale-up would send megabytes of ids. Below it every name travels; compressed on the wire it is cheap."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,21 @@ def _column(values: Sequence[object]) -> dict:
     texts = [esc(u) for u in uniques]
     if len(texts) <= max(1, len(codes) // 2):
         return {"k": texts, "i": codes.tolist()}
-    return {"v": [texts[c] for c in codes]}
+    return _words([texts[c] for c in codes])
+
+
+def _words(texts: list[str]) -> dict:
+    """Mostly-unique texts (names) as word indexes into a vocabulary sorted by frequency.
+
+    "Govt. Girls Primary School ..." repeats its words across thousands of names, so short indexes replace
+    them; ``" ".join`` of the split restores each escaped text exactly. Kept only when it is smaller.
+    """
+    split = [t.split(" ") for t in texts]
+    counts = pd.Series([w for words in split for w in words]).value_counts(sort=True)
+    rank = {w: i for i, w in enumerate(counts.index)}
+    encoded = {"w": list(counts.index), "x": [[rank[w] for w in words] for words in split]}
+    plain = {"v": texts}
+    return encoded if len(js_data(encoded)) < 0.8 * len(js_data(plain)) else plain
 
 
 COMBINE_MAX_VALUES = 64
@@ -136,8 +150,10 @@ class PointCloud(MacroElement):
   var d = JSON.parse(document.getElementById('bh-data-{{ this.layer_name }}').textContent);
   var map = {{ this._parent.get_name() }};
   var n = d.lat.length, scale = {{ this.scale }};
+  for (var k = 1; k < n; k++) { d.lat[k] += d.lat[k - 1]; d.lon[k] += d.lon[k - 1]; }  // undo the delta coding
   function val(c, i) {
     if (c.v) { return c.v[i]; }
+    if (c.x) { return c.x[i].map(function (w) { return c.w[w]; }).join(' '); }
     return c.k[c.p === undefined ? c.i[i] : d.combo.k[d.combo.i[i]][c.p]];
   }
   function popup(layer) {
@@ -208,8 +224,9 @@ class PointCloud(MacroElement):
             "color": esc(LAYER_COLORS.get(layer.name, "#555")),
             "cluster": layer.cluster,
             "radius": layer.radius,
-            "lat": np.round(np.asarray(layer.lat) * COORD_SCALE).astype(int).tolist(),
-            "lon": np.round(np.asarray(layer.lon) * COORD_SCALE).astype(int).tolist(),
+            # successive differences: records of one place follow each other, so steps are short numbers
+            "lat": np.diff(np.round(np.asarray(layer.lat) * COORD_SCALE).astype(np.int64), prepend=0).tolist(),
+            "lon": np.diff(np.round(np.asarray(layer.lon) * COORD_SCALE).astype(np.int64), prepend=0).tolist(),
             "colors": _column(layer.colors),
             "fields": [{"label": esc(f.label), "c": _column(f.values)} for f in layer.popup],
         }
@@ -274,6 +291,85 @@ class Attribution(MacroElement):
         self.text_json = js_data(esc(text))
 
 
+class AreaFollower(MacroElement):
+    """Zoom, highlight and tehsils for the chosen area, decided in the browser.
+
+    Inside the app the map reads ``district``/``province`` from the page URL (the iframe shares its
+    origin) and follows it as the sidebar changes it, so choosing a district never reloads the map.
+    Opened on its own (an exported file) it shows the area it was built for.
+    """
+
+    _template = Template(
+        """
+{% macro html(this, kwargs) %}
+<script type="application/json" id="bh-areas">{{ this.data }}</script>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }}, districts = {{ this.district_layer }};
+  var data = JSON.parse(document.getElementById('bh-areas').textContent);
+  var current = null, tehsils = null;
+  function wanted() {
+    try {
+      if (window.parent === window) { return null; }
+      var q = new URLSearchParams(window.parent.location.search);
+      return q.get('district') || q.get('province') || '';
+    } catch (e) { return null; }
+  }
+  function apply(code) {
+    current = code;
+    map.fitBounds(data.bounds[code] || data.bounds[''], {animate: false});
+    if (tehsils) { map.removeLayer(tehsils); tehsils = null; }
+    if (data.tehsils[code]) {
+      tehsils = L.featureGroup(data.tehsils[code].map(function (t) {
+        return L.polyline(t.lines, {color: '#555', weight: 1, dashArray: '4 3', interactive: true})
+          .bindTooltip('Tehsil: ' + t.name, {sticky: true});
+      })).addTo(map);
+    }
+    districts.eachLayer(function (l) {
+      var on = l.feature.properties.ADM2_PCODE === code;
+      l.setStyle({color: on ? '#111' : '#555', weight: on ? 3 : 0.8});
+      if (on) { l.bringToFront(); }
+    });
+    map._bhArea = code;
+  }
+  var first = wanted();
+  apply(first === null ? data.initial : first);
+  setInterval(function () { var w = wanted(); if (w !== null && w !== current) { apply(w); } }, 150);
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, ref: Reference, district_layer: folium.GeoJson, *, initial: str) -> None:
+        super().__init__()
+        self._name = "AreaFollower"
+        self.district_layer = district_layer.get_name()
+        self.data = js_data({"initial": initial, **_area_data(ref)})
+
+
+@cache
+def _area_data(ref: Reference) -> dict:
+    """Bounds of every district and province (and both), and each district's tehsil lines (about 150 KB)."""
+    bounds = {"": _bounds(ref.provinces)}
+    for pcode, frame in ref.provinces.groupby("ADM1_PCODE"):
+        bounds[pcode] = _bounds(frame)
+    for pcode, frame in ref.districts.groupby("ADM2_PCODE"):
+        bounds[pcode] = _bounds(frame)
+    lines = shapely.set_precision(shapely.simplify(shapely.boundary(ref.tehsils.geometry.values), 0.003), 1e-3)
+    tehsils: dict[str, list] = {}
+    for district, name, line in zip(ref.tehsils["ADM2_PCODE"], ref.tehsils["ADM3_EN"], lines, strict=True):
+        parts = [line] if line.geom_type == "LineString" else list(line.geoms)
+        tehsils.setdefault(district, []).append(
+            {"name": esc(name), "lines": [[[round(y, 3), round(x, 3)] for x, y in p.coords] for p in parts]})
+    return {"bounds": bounds, "tehsils": tehsils}
+
+
+def _bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
+    minx, miny, maxx, maxy = frame.total_bounds
+    return [[round(miny, 4), round(minx, 4)], [round(maxy, 4), round(maxx, 4)]]
+
+
 @cache
 def display_boundaries(ref: Reference) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Provinces and districts simplified further for the overview map (shared borders kept shared)."""
@@ -331,16 +427,12 @@ def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) ->
 
     def detailed(frame: pd.DataFrame) -> np.ndarray:
         """Which points carry their per-point text (see DETAIL_LIMIT)."""
-        if len(frame) <= DETAIL_LIMIT:
-            return np.ones(len(frame), dtype=bool)
-        return (frame["district_pcode"] == view.district).to_numpy() if view.district else np.zeros(len(frame), bool)
+        return np.full(len(frame), len(frame) <= DETAIL_LIMIT)
 
     def detail_note(frame: pd.DataFrame, note: str = "") -> str:
         if len(frame) <= DETAIL_LIMIT:
             return note
-        extra = "Names and ids are shown for the chosen district only." if view.district else \
-            "Choose a district to see names and ids."
-        return f"{note} {extra}".strip()
+        return f"{note} Names and ids are not shown for layers of more than {DETAIL_LIMIT:,} points.".strip()
 
     def only_detailed(values: Sequence[object], keep: np.ndarray) -> list[object]:
         return [v if k else "" for v, k in zip(values, keep, strict=True)]
@@ -463,24 +555,16 @@ def build_map(
 
     def district_style(feature: dict) -> dict:
         pcode = feature["properties"]["ADM2_PCODE"]
-        selected = pcode == view.district
-        return {"color": "#111" if selected else "#555", "weight": 3 if selected else 0.8,
-                "fillColor": fill[pcode] if show_dvc else "#ffffff",
+        return {"color": "#555", "weight": 0.8, "fillColor": fill[pcode] if show_dvc else "#ffffff",
                 "fillOpacity": 0.45 if show_dvc else 0.05}
 
-    folium.GeoJson(
+    district_layer = folium.GeoJson(
         feats, name="districts", style_function=district_style, smooth_factor=1.5,
         tooltip=folium.GeoJsonTooltip(fields=["name", "dvc"] if show_dvc else ["name"],
                                       aliases=["District", "DVC"] if show_dvc else ["District"]),
     ).add_to(m)
     folium.GeoJson(provinces, name="provinces", interactive=False,
                    style_function=lambda _: {"color": "#222", "weight": 2.2, "fill": False}).add_to(m)
-    if view.district:
-        tehsils = ref.tehsils[ref.tehsils["ADM2_PCODE"] == view.district][["ADM3_PCODE", "ADM3_EN", "geometry"]].copy()
-        tehsils["ADM3_EN"] = [esc(n) for n in tehsils["ADM3_EN"]]
-        folium.GeoJson(tehsils, name="tehsils", style_function=lambda _: {"color": "#555", "weight": 1,
-                                                                           "dashArray": "4 3", "fill": False},
-                       tooltip=folium.GeoJsonTooltip(fields=["ADM3_EN"], aliases=["Tehsil"])).add_to(m)
 
     shown = point_layers(layers, ref, view)
     for p in shown:
@@ -491,4 +575,5 @@ def build_map(
     if demo:
         m.add_child(HtmlOverlay(f"DEMO DATA on this map: {esc(', '.join(sorted(demo)))} are synthetic", "bh-demo"))
     m.fit_bounds(_area_bounds(ref, view))
+    m.add_child(AreaFollower(ref, district_layer, initial=view.district or view.province or ""))
     return m

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pytest
 
 from layers.catalog import LayerData, load_layers
-from layers.mapview import ATTRIBUTION, DETAIL_LIMIT, MapView, PointCloud, build_map
+from layers.mapview import ATTRIBUTION, MapView, PointCloud, build_map
 from layers.summary import Window
 from loaders.contracts import LAYERS
 from loaders.geo import reference
@@ -36,6 +36,8 @@ def per_point(cloud: dict, label: str) -> list[str]:
     column = next(f["c"] for f in cloud["fields"] if f["label"] == label)
     if "v" in column:
         return column["v"]
+    if "x" in column:
+        return [" ".join(column["w"][w] for w in words) for words in column["x"]]
     if "p" in column:
         return [column["k"][cloud["combo"]["k"][c][column["p"]]] for c in cloud["combo"]["i"]]
     return [column["k"][i] for i in column["i"]]
@@ -68,15 +70,32 @@ def test_toggling_layers_changes_what_is_drawn(ref, layers):
     assert "District fill: DVC status" in with_dvc and "DEMO DATA on this map" in with_dvc
 
 
+def _areas(html: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" id="bh-areas">(.*?)</script>', html, re.S)[1])
+
+
 def test_district_view_zooms_and_draws_its_tehsils(ref, layers):
-    m = build_map(MapView(window=WINDOW, district="PK614"), layers, ref)
-    html = m.get_root().render()
-    (south, west), (north, east) = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", html, re.S)[1])
+    html = build_map(MapView(window=WINDOW, district="PK614"), layers, ref).get_root().render()
     minx, miny, maxx, maxy = ref.districts.loc[ref.districts["ADM2_PCODE"] == "PK614"].total_bounds
+    (south, west), (north, east) = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", html, re.S)[1])
     assert [south, west, north, east] == pytest.approx([miny, minx, maxy, maxx], abs=1e-6)
-    assert north - south < 1.0  # Kasur, not both provinces (about 10 degrees)
+    areas = _areas(html)
+    assert areas["initial"] == "PK614"
+    assert areas["bounds"]["PK614"] == [[pytest.approx(miny, abs=1e-4), pytest.approx(minx, abs=1e-4)],
+                                        [pytest.approx(maxy, abs=1e-4), pytest.approx(maxx, abs=1e-4)]]
     kasur_tehsils = ref.tehsils.loc[ref.tehsils["ADM2_PCODE"] == "PK614", "ADM3_EN"]
-    assert all(name in html for name in kasur_tehsils)
+    assert sorted(t["name"] for t in areas["tehsils"]["PK614"]) == sorted(kasur_tehsils)
+    assert len(areas["bounds"]) == 65 + 2 + 1 and len(areas["tehsils"]) == 65
+
+
+def test_the_map_document_does_not_depend_on_the_chosen_area(ref, layers):
+    """The app zooms in the browser: a district change must not send and draw a new map."""
+    def body(view):
+        html = build_map(view, layers, ref).get_root().render()
+        html = re.sub(r"fitBounds\(.*?\);", "", html, flags=re.S)
+        return re.sub(r'"initial":"\w*"', "", re.sub(r"_[0-9a-f]{32}", "", html))
+
+    assert body(MapView(window=WINDOW)) == body(MapView(window=WINDOW, district="PK614"))
 
 
 def test_attribution_and_sources_on_the_map(ref, layers):
@@ -102,16 +121,22 @@ def test_popups_escape_hostile_names(ref, layers):
                                          "&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;"]
 
 
-def test_dense_layers_send_names_only_for_the_chosen_district(ref, layers):
-    assert len(layers["schools"]) > DETAIL_LIMIT
-    overview = _clouds(build_map(MapView(window=WINDOW), layers, ref))["schools"]
-    kasur = _clouds(build_map(MapView(window=WINDOW, district="PK614"), layers, ref))["schools"]
-    def names(cloud):  # the names shown
-        return [n for n in per_point(cloud, "Name") if n]
+def test_every_name_travels_below_the_detail_limit_and_none_above(ref, layers, monkeypatch):
+    cloud = _clouds(build_map(MapView(window=WINDOW, layers=frozenset({"schools"})), layers, ref))["schools"]
+    assert per_point(cloud, "Name") == layers["schools"].frame["name"].tolist()  # plain names, all 30k
+    monkeypatch.setattr("layers.mapview.DETAIL_LIMIT", 10_000)
+    cloud = _clouds(build_map(MapView(window=WINDOW, layers=frozenset({"schools"})), layers, ref))["schools"]
+    assert set(per_point(cloud, "Name")) == {""} and "not shown for layers of more than 10,000" in cloud["note"]
 
-    assert names(overview) == [] and "Choose a district" in overview["note"]
-    n_kasur = int((layers["schools"].frame["district_pcode"] == "PK614").sum())
-    assert len(names(kasur)) == n_kasur > 100
+
+def test_coordinates_are_delta_coded_and_decode_to_the_points(ref, layers):
+    cloud = _clouds(build_map(MapView(window=WINDOW, layers=frozenset({"kilns"})), layers, ref))["kilns"]
+    import numpy as np
+
+    lat = np.cumsum(cloud["lat"]) / 100_000
+    lon = np.cumsum(cloud["lon"]) / 100_000
+    assert np.abs(lat - ref.kilns.geometry.y.to_numpy()).max() < 1e-5
+    assert np.abs(lon - ref.kilns.geometry.x.to_numpy()).max() < 1e-5
 
 
 def test_small_categories_share_one_index_and_decode_back(ref, layers):

@@ -34,7 +34,10 @@ with map_col:
     # a plain iframe of our own HTML (every string in it escaped server-side): st_folium would render the map
     # twice and post-process it on every run, and we use none of the values it returns
 
-    st.iframe(map_html(view, store_version(get_store())), height=680)
+    # the map does not depend on the chosen area: it follows the URL itself (AreaFollower), so a new
+    # district only zooms the map already drawn instead of sending and drawing a new one
+    whole = MapView(window=window, layers=state.layers, basemap=state.basemap)
+    st.iframe(map_html(whole, store_version(get_store())), height=680)
 with panel:
     st.markdown(f"**{area}**")
     for fig in area_figures(layers, ref, window=window, district=state.district, province=state.province):
