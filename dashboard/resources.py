@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
+from pathlib import Path
 
 import streamlit as st
 
@@ -38,10 +40,30 @@ def _layers(version: tuple) -> dict[str, LayerData]:
     return load_layers(get_store(), ref=get_reference())
 
 
+MAPS_DIR = Path(__file__).parent / "static" / "maps"
+"""Built map documents, served by Streamlit at /app/static/maps/ (git-ignored, pruned to KEEP_MAPS)."""
+KEEP_MAPS = 64
+
+
 @st.cache_resource(max_entries=32)
-def map_html(view: MapView, version: tuple) -> str:
-    """The map page's HTML for a view, built once per view and data version (about 0.8 s to build)."""
-    return build_map(view, _layers(version), get_reference()).get_root().render()
+def map_url(view: MapView, version: tuple) -> str:
+    """URL of the map document for a view and data version, built once (about 0.8 s).
+
+    A static file rather than inline HTML: the server gzips it and the browser revalidates it by ETag,
+    so a returning visit or a rerun (a district change) sends a short URL instead of megabytes.
+    The name is the content's hash, so a changed map is a new file.
+    """
+    html = build_map(view, _layers(version), get_reference()).get_root().render().encode("utf-8")
+    name = f"{hashlib.sha256(html).hexdigest()[:32]}.html"
+    MAPS_DIR.mkdir(parents=True, exist_ok=True)
+    path = MAPS_DIR / name
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(html)
+        tmp.replace(path)  # atomic: a browser never reads half a file
+        for old in sorted(MAPS_DIR.glob("*.html"), key=lambda p: p.stat().st_mtime)[:-KEEP_MAPS]:
+            old.unlink(missing_ok=True)
+    return f"/app/static/maps/{name}"
 
 
 def get_layers() -> dict[str, LayerData]:

@@ -4,7 +4,7 @@ Each test gets its own SQLite store in ``tmp_path``. The boundaries (``get_refer
 tests: they are read-only and loading them is the slow part.
 
 The folium map is an iframe AppTest cannot render, but the iframe element
-(its ``srcdoc``) holds the map document the page sends to the browser; the tests read the point-layer
+(its ``src``, a file under dashboard/static/maps) holds the map document the page sends to the browser; the tests read the point-layer
 payloads and the ``fitBounds`` call from it.
 """
 
@@ -51,11 +51,14 @@ def db(tmp_path, monkeypatch) -> Iterator[str]:
     monkeypatch.setenv("BHATTA_VAR_DIR", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setattr(loaders.paths, "VAR_DIR", tmp_path)
+    monkeypatch.setattr(resources, "MAPS_DIR", tmp_path / "maps")  # built maps stay out of the repo
     resources.get_store.clear()
     resources._layers.clear()
+    resources.map_url.clear()
     yield url
     resources.get_store.clear()
     resources._layers.clear()
+    resources.map_url.clear()
 
 
 def run_app(page: str | None = None, **params: str) -> AppTest:
@@ -96,10 +99,10 @@ def toggles(at: AppTest) -> dict[str, tuple[str, bool]]:
 
 
 def map_html(at: AppTest) -> str:
-    """The map's HTML document, as the page sends it to the browser (an iframe srcdoc)."""
-    found = [f.proto.srcdoc for f in at.get("iframe") if "leaflet" in f.proto.srcdoc]
+    """The map's HTML document: the iframe's src is a file the app wrote under dashboard/static/maps/."""
+    found = [f.proto.src for f in at.get("iframe") if f.proto.src.startswith("/app/static/maps/")]
     assert len(found) == 1, "expected exactly one map"
-    return found[0]
+    return (resources.MAPS_DIR / found[0].rsplit("/", 1)[1]).read_text(encoding="utf-8")
 
 
 def clouds(at: AppTest) -> dict[str, dict]:

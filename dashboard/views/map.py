@@ -8,7 +8,7 @@ import time
 
 import streamlit as st
 
-from dashboard.resources import get_layers, get_reference, get_store, map_html, store_version
+from dashboard.resources import get_layers, get_reference, get_store, map_url, store_version
 from dashboard.state import PROVINCES
 from layers.mapview import ATTRIBUTION, MapView
 from layers.summary import Window, area_figures
@@ -37,7 +37,7 @@ with map_col:
     # the map does not depend on the chosen area: it follows the URL itself (AreaFollower), so a new
     # district only zooms the map already drawn instead of sending and drawing a new one
     whole = MapView(window=window, layers=state.layers, basemap=state.basemap)
-    st.iframe(map_html(whole, store_version(get_store())), height=680)
+    st.iframe(map_url(whole, store_version(get_store())), height=680)
 with panel:
     st.markdown(f"**{area}**")
     for fig in area_figures(layers, ref, window=window, district=state.district, province=state.province):
