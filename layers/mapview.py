@@ -260,7 +260,8 @@ class HtmlOverlay(MacroElement):
   L.DomEvent.disableClickPropagation(box);
   var map = {{ this._parent.get_name() }};
   var details = box.querySelector('details');
-  if (details && map.getSize().x < 800) { details.open = false; }  // phones: the map first, legend on tap
+  var width = window.parent !== window ? window.parent.innerWidth : window.innerWidth;
+  if (details && width < 800) { details.open = false; }  // phones: the map first, legend on tap
   map.getContainer().appendChild(box);
 })();
 {% endmacro %}
@@ -379,17 +380,6 @@ def display_boundaries(ref: Reference) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFra
     )
     provinces = districts.dissolve("ADM1_PCODE", as_index=False)[["ADM1_PCODE", "ADM1_EN", "geometry"]]
     return provinces, districts
-
-
-def _area_bounds(ref: Reference, view: MapView) -> list[list[float]]:
-    if view.district:
-        geom = ref.districts.loc[ref.districts["ADM2_PCODE"] == view.district]
-    elif view.province:
-        geom = ref.provinces.loc[ref.provinces["ADM1_PCODE"] == view.province]
-    else:
-        geom = ref.provinces
-    minx, miny, maxx, maxy = geom.total_bounds
-    return [[miny, minx], [maxy, maxx]]
 
 
 def _visit_age_colors(days: pd.Series) -> list[str]:
@@ -574,6 +564,6 @@ def build_map(
     demo = [layers[n].label for n in view.layers if layers[n].synthetic]
     if demo:
         m.add_child(HtmlOverlay(f"DEMO DATA on this map: {esc(', '.join(sorted(demo)))} are synthetic", "bh-demo"))
-    m.fit_bounds(_area_bounds(ref, view))
+    # no folium fit_bounds: its animated fit ends after AreaFollower's and would undo a district's zoom
     m.add_child(AreaFollower(ref, district_layer, initial=view.district or view.province or ""))
     return m

@@ -112,9 +112,9 @@ def clouds(at: AppTest) -> dict[str, dict]:
 
 
 def fit_bounds(at: AppTest) -> list[list[float]]:
-    found = re.findall(r"fitBounds\(\s*(\[\[.*?\]\])", map_html(at), re.S)
-    assert len(found) == 1
-    return json.loads(found[0])
+    """The bounds the map opens on when it cannot read the page URL (its ``initial`` area)."""
+    areas = json.loads(re.search(r'id="bh-areas">(.*?)</script>', map_html(at), re.S)[1])
+    return areas["bounds"][areas["initial"]]
 
 
 def demo_warning(at: AppTest) -> str | None:
