@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from mapdata import per_point
 from streamlit.testing.v1 import AppTest
 
 import loaders.paths
@@ -121,18 +122,6 @@ def demo_warning(at: AppTest) -> str | None:
     found = [w.value for w in at.warning if w.value.startswith("**DEMO DATA**")]
     assert len(found) <= 1
     return found[0] if found else None
-
-
-def popup_values(cloud: dict, label: str) -> list[str]:
-    """What the popup shows for ``label`` at each point (plain, lookup or combined encoding)."""
-    field = next(f["c"] for f in cloud["fields"] if f["label"] == label)
-    if "v" in field:
-        return field["v"]
-    if "x" in field:
-        return [" ".join(field["w"][w] for w in words) for words in field["x"]]
-    if "p" in field:
-        return [field["k"][cloud["combo"]["k"][c][field["p"]]] for c in cloud["combo"]["i"]]
-    return [field["k"][i] for i in field["i"]]
 
 
 def store_schools(url: str, tmp_path: Path, text: str) -> None:
@@ -318,7 +307,7 @@ def test_uploading_a_file_stores_it_and_the_map_uses_it(db, tmp_path):
     lat, lon = itertools.accumulate(schools["lat"]), itertools.accumulate(schools["lon"])  # delta-coded
     assert sorted(zip(lat, lon, strict=True)) == [
         (3015750, 7147530), (3111670, 7445000), (3152040, 7435870)]
-    assert "Govt Girls Primary School Kasur" in popup_values(schools, "Name")
+    assert "Govt Girls Primary School Kasur" in per_point(schools, "Name")
 
     at.sidebar.selectbox(key="w_district").set_value("PK614")
     rerun(at)
@@ -332,7 +321,7 @@ def test_a_script_in_a_school_name_is_escaped_on_the_map(db, tmp_path):
     store_schools(db, tmp_path, f"name,lat,lon\n{PAYLOAD},31.5204,74.3587\nOrdinary school,31.1167,74.45\n")
     at = run_app()
     assert metrics(at)["Schools"] == "2"
-    names = popup_values(clouds(at)["schools"], "Name")
+    names = per_point(clouds(at)["schools"], "Name")
     assert len(names) <= DETAIL_LIMIT and "&lt;script&gt;alert(1)&lt;/script&gt;" in names
     assert PAYLOAD not in map_html(at) and "<script>alert" not in map_html(at)
 

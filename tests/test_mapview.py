@@ -6,6 +6,7 @@ from datetime import date
 
 import geopandas as gpd
 import pytest
+from mapdata import per_point
 
 from layers.catalog import LayerData, load_layers
 from layers.mapview import ATTRIBUTION, MapView, PointCloud, build_map
@@ -29,18 +30,6 @@ def layers(ref):
 def _clouds(m):
     return {c.payload and json.loads(c.payload)["name"]: json.loads(c.payload)
             for c in m._children.values() if isinstance(c, PointCloud)}
-
-
-def per_point(cloud: dict, label: str) -> list[str]:
-    """What a popup shows for ``label`` at each point, whichever way the column is encoded."""
-    column = next(f["c"] for f in cloud["fields"] if f["label"] == label)
-    if "v" in column:
-        return column["v"]
-    if "x" in column:
-        return [" ".join(column["w"][w] for w in words) for words in column["x"]]
-    if "p" in column:
-        return [column["k"][cloud["combo"]["k"][c][column["p"]]] for c in cloud["combo"]["i"]]
-    return [column["k"][i] for i in column["i"]]
 
 
 def test_every_asset_is_local(ref, layers):
