@@ -294,7 +294,6 @@ def validate(
     records: list[dict[str, Any]] = []
     lats = np.full(len(table.rows), np.nan)
     lons = np.full(len(table.rows), np.nan)
-    geometry_rows: dict[int, Any] = {}
     first_seen_id: dict[str, int] = {}
 
     for pos, (row, cells) in enumerate(zip(table.row_numbers, table.rows, strict=True)):
@@ -331,7 +330,7 @@ def validate(
                 first_seen_id[ident] = row
 
         if spec.geometry != "district":
-            _read_point(table, plan, pos, row, cells, out, lats, lons, geometry_rows)
+            _read_point(table, plan, pos, row, cells, out, lats, lons)
         records.append(record)
 
     if spec.geometry != "district":
@@ -358,7 +357,7 @@ def _synthetic(value: object) -> bool:
     return str(value).strip().lower() in {"true", "1", "yes", "y", "t"}
 
 
-def _read_point(table, plan, pos, row, cells, out, lats, lons, geometry_rows) -> None:
+def _read_point(table, plan, pos, row, cells, out, lats, lons) -> None:
     """Raw latitude/longitude of one row into ``lats``/``lons`` (NaN when absent)."""
     if table.geometries is not None:
         geom = table.geometries[pos]
