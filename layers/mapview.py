@@ -260,8 +260,9 @@ class HtmlOverlay(MacroElement):
   L.DomEvent.disableClickPropagation(box);
   var map = {{ this._parent.get_name() }};
   var details = box.querySelector('details');
-  var width = window.parent !== window ? window.parent.innerWidth : window.innerWidth;
-  if (details && width < 800) { details.open = false; }  // phones: the map first, legend on tap
+  // a map narrower than 800 px (a phone, or the map column beside the panel) shows the data first and
+  // the legend on tap: open, it would cover the north of Punjab
+  if (details && map.getSize().x < 800) { details.open = false; }
   map.getContainer().appendChild(box);
 })();
 {% endmacro %}
