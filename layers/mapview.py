@@ -393,9 +393,10 @@ def _fmt_date(values: pd.Series) -> list[str]:
     return [v.date().isoformat() if pd.notna(v) else "" for v in pd.to_datetime(values, errors="coerce")]
 
 
-def _source_values(data: LayerData) -> list[str]:
-    src = data.frame["source"] if "source" in data.frame else pd.Series([data.sources[0]] * len(data.frame))
-    return [f"{s} [DEMO]" if syn else s for s, syn in zip(src.fillna(""), data.frame["synthetic"], strict=True)]
+def _source_values(frame: pd.DataFrame, default: str = "") -> list[str]:
+    """Each record's source, tagged [DEMO] where synthetic."""
+    src = frame["source"].fillna("") if "source" in frame else pd.Series([default] * len(frame))
+    return [f"{s} [DEMO]" if syn else s for s, syn in zip(src, frame["synthetic"], strict=True)]
 
 
 def _points(data: LayerData) -> gpd.GeoDataFrame:
@@ -416,17 +417,14 @@ def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) ->
         return PopupField("Place", [places[key] for key in zip(frame["tehsil_pcode"], frame["district_pcode"],
                                                                  strict=True)])
 
-    def detailed(frame: pd.DataFrame) -> np.ndarray:
-        """Which points carry their per-point text (see DETAIL_LIMIT)."""
-        return np.full(len(frame), len(frame) <= DETAIL_LIMIT)
+    def per_point_text(frame: pd.DataFrame, values: Sequence[object]) -> list[object]:
+        """Names and ids, or blanks for a layer above DETAIL_LIMIT points."""
+        return list(values) if len(frame) <= DETAIL_LIMIT else [""] * len(frame)
 
     def detail_note(frame: pd.DataFrame, note: str = "") -> str:
         if len(frame) <= DETAIL_LIMIT:
             return note
         return f"{note} Names and ids are not shown for layers of more than {DETAIL_LIMIT:,} points.".strip()
-
-    def only_detailed(values: Sequence[object], keep: np.ndarray) -> list[object]:
-        return [v if k else "" for v, k in zip(values, keep, strict=True)]
 
     builders: dict[str, Callable[[], PointLayer]] = {}
 
@@ -437,10 +435,10 @@ def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) ->
         return PointLayer(
             "kilns", "Brick kiln", k.geometry.y.to_numpy(), k.geometry.x.to_numpy(),
             [LAYER_COLORS["kilns"]] * len(k),
-            [PopupField("Kiln id", only_detailed(k["kiln_id"].tolist(), detailed(k))),
+            [PopupField("Kiln id", per_point_text(k, k["kiln_id"].tolist())),
              PopupField("Type", type_label.tolist()), place(k),
              PopupField("Last visit in window", [d or "none recorded" for d in _fmt_date(last["visit_date"])]),
-             PopupField("Source", _source_values(LayerData("kilns", "", k, "", layers["kilns"].sources)))],
+             PopupField("Source", _source_values(k, layers["kilns"].sources[0]))],
             note=detail_note(k, "A detected kiln is context, not evidence: only recorded visit findings are evidence."),
         )
 
@@ -462,7 +460,7 @@ def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) ->
              PopupField("Child labour observed (recorded)", latest["child_labour_observed"].fillna("").tolist()),
              PopupField("Bonded-labour indicators (recorded)", latest["bonded_labour_indicators"].fillna("").tolist()),
              PopupField("Action taken", latest["action_taken"].fillna("").str.replace("_", " ").tolist()),
-             place(latest), PopupField("Source", _source_values(LayerData("", "", latest, "", ("",))))],
+             place(latest), PopupField("Source", _source_values(latest))],
             cluster=False, radius=6,
         )
 
@@ -470,12 +468,12 @@ def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) ->
         def build() -> PointLayer:
             data = layers[layer]
             p = _points(data)
-            popup = [PopupField("Name", only_detailed(p["name"].fillna("").tolist(), detailed(p)))]
+            popup = [PopupField("Name", per_point_text(p, p["name"].fillna("").tolist()))]
             for label, col in fields:
                 values = p[col] if col in p else pd.Series([""] * len(p))
                 values = _fmt_date(values) if col.endswith("_date") else values.fillna("").astype(str).str.replace("_", " ")
                 popup.append(PopupField(label, list(values)))
-            popup += [place(p), PopupField("Source", _source_values(LayerData(layer, "", p, "", data.sources)))]
+            popup += [place(p), PopupField("Source", _source_values(p, data.sources[0]))]
             return PointLayer(layer, title, p.geometry.y.to_numpy(), p.geometry.x.to_numpy(),
                               [LAYER_COLORS[layer]] * len(p), popup, cluster=len(p) > 300, radius=5,
                               note=detail_note(p))
