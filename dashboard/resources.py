@@ -30,9 +30,8 @@ def get_store() -> Store:
 
 
 def store_version(store: Store) -> tuple:
-    """Changes whenever an import is stored, so the cached layers are rebuilt."""
-    imports = store.imports()
-    return (store.url, len(imports), int(imports["id"].max()) if len(imports) else 0, int(imports["active"].sum()) if len(imports) else 0)
+    """Changes whenever an import is stored, so the cached layers and maps are rebuilt."""
+    return store.version()
 
 
 @st.cache_resource(show_spinner="Loading layers…", max_entries=4)

@@ -157,6 +157,20 @@ class Store:
         with self.engine.connect() as conn:
             return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in imports.columns])
 
+    def version(self) -> tuple[str, int, int, int]:
+        """Changes whenever an import is stored or replaced: (store URL, imports, newest id, active imports).
+
+        One aggregate query, cheap enough to ask on every page run.
+        """
+        query = sa.select(
+            sa.func.count(imports.c.id),
+            sa.func.coalesce(sa.func.max(imports.c.id), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((imports.c.active.is_(True), 1), else_=0)), 0),
+        )
+        with self.engine.connect() as conn:
+            count, newest, active = conn.execute(query).one()
+        return (self.url, int(count), int(newest), int(active))
+
     def has_layer(self, layer: str) -> bool:
         with self.engine.connect() as conn:
             return bool(conn.execute(
