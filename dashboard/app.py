@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.resources import get_layers, get_reference
-from dashboard.sidebar import sidebar
+from dashboard.sidebar import current_view, sidebar
 
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 # a local favicon: with an emoji or material icon (here or on a page) Streamlit fetches it from the internet
@@ -22,7 +22,8 @@ pages = [
 page = st.navigation(pages)
 today = date.today()
 ref = get_reference()
-st.session_state["view"] = sidebar(ref, get_layers(), today=today)
+st.session_state["view"] = current_view(ref, today=today)
 for notice in st.session_state.pop("view_notices", ()):
     st.warning(notice)
 page.run()
+sidebar(ref, get_layers(), today=today)  # after the page: the browser gets the map first

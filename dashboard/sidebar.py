@@ -32,42 +32,53 @@ def _seed_session(ref: Reference, today: date) -> None:
     })
 
 
-def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date) -> ViewState:
-    """Draw the sidebar and return the view it selects; the URL is updated to match."""
+def current_view(ref: Reference, *, today: date) -> ViewState:
+    """The view the sidebar's widgets hold, read before they are drawn; the URL is updated to match.
+
+    Reading the view first lets the page draw the map before the sidebar (the browser then starts on the
+    map while it renders the widgets), and puts the new URL on the wire at the start of a rerun, which is
+    when the map follows a new district.
+    """
     _seed_session(ref, today)
-    names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
-    with st.sidebar:
-        st.markdown("### Bhatta Atlas")
-        province = st.selectbox("Province", [ALL, *PROVINCES], key="w_province",
-                                format_func=lambda p: "Punjab and Sindh" if p == ALL else PROVINCES[p])
-        options = [p for p in sorted(names, key=names.get) if province == ALL or p.startswith(province)]
-        if st.session_state.get("w_district") not in (ALL, *options):
-            st.session_state["w_district"] = ALL
-        district = st.selectbox("District", [ALL, *options], key="w_district",
-                                format_func=lambda p: "All districts" if p == ALL else f"{names[p]} ({p})")
-        window = st.date_input("Date window (visits, DVC status)", key="w_window", max_value=date(today.year + 1, 12, 31))
-        if not isinstance(window, tuple) or len(window) != 2:
-            st.caption("Pick an end date to complete the window.")
-            window = st.session_state.get("w_window_last", (window[0], today) if window else (today, today))
-        st.session_state["w_window_last"] = window
-        st.markdown("**Layers**")
-        shown = set()
-        for name in LAYERS:
-            data = layers[name]
-            demo = " · demo data" if data.synthetic else ""
-            if st.toggle(f"{data.label} ({len(data):,}){demo}", key=f"w_layer_{name}"):
-                shown.add(name)
-        basemap = st.radio("Basemap", list(BASEMAPS), key="w_basemap", format_func=BASEMAPS.get)
+    province = st.session_state["w_province"]
+    district = st.session_state["w_district"]
+    if province != ALL and district != ALL and not district.startswith(province):
+        district = st.session_state["w_district"] = ALL  # the province changed under the district
+    window = st.session_state["w_window"]
+    if not isinstance(window, tuple) or len(window) != 2:  # half-picked range: keep the last whole window
+        window = st.session_state.get("w_window_last", (window[0], today) if window else (today, today))
+    st.session_state["w_window_last"] = window
     state = ViewState(
         province=None if province == ALL else province,
         district=None if district == ALL else district,
-        layers=frozenset(shown),
+        layers=frozenset(name for name in LAYERS if st.session_state[f"w_layer_{name}"]),
         start=window[0],
         end=window[1],
-        basemap=basemap,
+        basemap=st.session_state["w_basemap"],
         notices=tuple(st.session_state.get("view_notices", ())),
     )
     query = to_query(state, today=today)
     if {k: st.query_params.get(k) for k in st.query_params} != query:
         st.query_params.from_dict(query)
     return state
+
+
+def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date) -> None:
+    """Draw the sidebar's widgets; their values are read by :func:`current_view` on the next run."""
+    names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
+    with st.sidebar:
+        st.markdown("### Bhatta Atlas")
+        province = st.selectbox("Province", [ALL, *PROVINCES], key="w_province",
+                                format_func=lambda p: "Punjab and Sindh" if p == ALL else PROVINCES[p])
+        options = [p for p in sorted(names, key=names.get) if province == ALL or p.startswith(province)]
+        st.selectbox("District", [ALL, *options], key="w_district",
+                     format_func=lambda p: "All districts" if p == ALL else f"{names[p]} ({p})")
+        window = st.date_input("Date window (visits, DVC status)", key="w_window", max_value=date(today.year + 1, 12, 31))
+        if not isinstance(window, tuple) or len(window) != 2:
+            st.caption("Pick an end date to complete the window.")
+        st.markdown("**Layers**")
+        for name in LAYERS:
+            data = layers[name]
+            demo = " · demo data" if data.synthetic else ""
+            st.toggle(f"{data.label} ({len(data):,}){demo}", key=f"w_layer_{name}")
+        st.radio("Basemap", list(BASEMAPS), key="w_basemap", format_func=BASEMAPS.get)

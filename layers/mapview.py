@@ -132,8 +132,109 @@ def _combine_categories(payload: dict, n: int) -> None:
         column["p"] = position
 
 
+class PointRuntime(MacroElement):
+    """Clustering shared by every point layer: Supercluster runs in a Web Worker, off the page's thread.
+
+    The map document lives in a same-origin iframe, so its JavaScript shares one thread with the Streamlit
+    page around it: indexing 30k schools there would hold up the first kiln and the sidebar alike. The worker
+    indexes the layers in the order they arrive (kilns first) and answers "clusters in this box at this
+    zoom" with a packed array. Where workers are unavailable (a map file opened from disk, a locked-down
+    browser) the same code runs on the page.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  // points in a pane of their own above the boundaries: a highlighted district brought to the front
+  // must not cover the kilns in it (on a canvas the top shape takes the click)
+  map.createPane('bhPoints').style.zIndex = 450;
+  // runs inside the worker (or on the page as the fallback): one Supercluster index per layer
+  function clusterHost() {
+    var indexes = {};
+    return function (msg) {
+      if (msg.op === 'load') {
+        var n = msg.lon.length, features = new Array(n);
+        for (var i = 0; i < n; i++) {
+          features[i] = {type: 'Feature', properties: {i: i}, geometry: {type: 'Point', coordinates: [msg.lon[i], msg.lat[i]]}};
+        }
+        indexes[msg.layer] = new Supercluster({radius: 70, maxZoom: 14, minPoints: 2}).load(features);
+        return {op: 'loaded', layer: msg.layer};
+      }
+      var index = indexes[msg.layer], found = index.getClusters(msg.bbox, msg.zoom);
+      var out = new Float64Array(found.length * 4);  // lon, lat, count (0: one point), expansion zoom or point
+      for (var k = 0; k < found.length; k++) {
+        var c = found[k], p = c.properties;
+        out[4 * k] = c.geometry.coordinates[0]; out[4 * k + 1] = c.geometry.coordinates[1];
+        out[4 * k + 2] = p.cluster ? p.point_count : 0;
+        out[4 * k + 3] = p.cluster ? index.getClusterExpansionZoom(p.cluster_id) : p.i;
+      }
+      return {op: 'clusters', layer: msg.layer, seq: msg.seq, items: out};
+    };
+  }
+  var layers = {}, send, waiting = [];
+  function drawn() {
+    // stamped at the frame that paints it: when the map shows the first layer (and each area change)
+    var area = map._bhArea;
+    requestAnimationFrame(function () { map._bhDrawn = {area: area, at: performance.timeOrigin + performance.now()}; });
+    if (!waiting) { return; }
+    var run = waiting; waiting = null;  // the first layer is on screen: now the others, after that frame
+    requestAnimationFrame(function () { run.forEach(function (build) { setTimeout(build, 0); }); });
+  }
+  function receive(reply) {
+    var layer = layers[reply.layer];
+    if (reply.op === 'loaded') { layer.ready = true; request(layer); }
+    else if (reply.seq === layer.seq) { layer.draw(reply.items); if (layer.first) { drawn(); } }
+  }
+  function request(layer) {
+    if (!layer.ready) { return; }
+    var b = map.getBounds(), pad = 0.2 * (b.getEast() - b.getWest());
+    layer.seq += 1;
+    send({op: 'get', layer: layer.name, seq: layer.seq, zoom: Math.floor(map.getZoom()),
+          bbox: [b.getWest() - pad, b.getSouth() - pad, b.getEast() + pad, b.getNorth() + pad]});
+  }
+  function onPage() {
+    var host = clusterHost();
+    return function (msg) { setTimeout(function () { receive(host(msg)); }, 0); };
+  }
+  var sent = [];
+  try {
+    var source = 'importScripts(' + JSON.stringify(new URL({{ this.supercluster_url }}, document.baseURI).href) + ');' +
+      'var host = (' + clusterHost.toString() + ')();' +
+      'onmessage = function (e) { var r = host(e.data); postMessage(r, r.items ? [r.items.buffer] : []); };';
+    var worker = new Worker(URL.createObjectURL(new Blob([source], {type: 'text/javascript'})));
+    worker.onmessage = function (e) { receive(e.data); };
+    send = function (msg) { if (msg.op === 'load') { sent.push(msg); } worker.postMessage(msg); };
+    worker.onerror = function () {  // the worker could not start (no script from a file): index on the page
+      send = onPage();
+      sent.forEach(send);
+    };
+  } catch (e) {
+    send = onPage();
+  }
+  map.on('moveend', function () { for (var name in layers) { request(layers[name]); } });
+  map._bhPoints = {
+    drawn: drawn,
+    later: function (build) { if (waiting) { waiting.push(build); } else { setTimeout(build, 0); } },
+    add: function (name, lon, lat, draw) {
+      layers[name] = {name: name, draw: draw, ready: false, seq: 0, first: waiting !== null && !Object.keys(layers).length};
+      send({op: 'load', layer: name, lon: lon, lat: lat});
+    }
+  };
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, asset_base: str) -> None:
+        super().__init__()
+        self._name = "PointRuntime"
+        self.supercluster_url = js_data(f"{asset_base}/supercluster/supercluster.min.js")
+
+
 class PointCloud(MacroElement):
-    """Many points as canvas circle markers, clustered client-side by Supercluster, popups built on click.
+    """Many points as canvas circle markers, clustered by :class:`PointRuntime`, popups built on click.
 
     Every string was escaped server-side (:func:`layers.html.esc`); the data is embedded with
     :func:`layers.html.js_data`, so nothing from a file can run as script.
@@ -146,11 +247,13 @@ class PointCloud(MacroElement):
 {% endmacro %}
 {% macro script(this, kwargs) %}
 (function () {
+  var map = {{ this._parent.get_name() }};
+  function build() {
   // data as JSON, not a JS literal: JSON.parse is several times faster than parsing the same script
   var d = JSON.parse(document.getElementById('bh-data-{{ this.layer_name }}').textContent);
-  var map = {{ this._parent.get_name() }};
   var n = d.lat.length, scale = {{ this.scale }};
-  for (var k = 1; k < n; k++) { d.lat[k] += d.lat[k - 1]; d.lon[k] += d.lon[k - 1]; }  // undo the delta coding
+  var lat = new Float64Array(n), lon = new Float64Array(n), y = 0, x = 0;
+  for (var k = 0; k < n; k++) { y += d.lat[k]; x += d.lon[k]; lat[k] = y / scale; lon[k] = x / scale; }  // undo the delta coding
   function val(c, i) {
     if (c.v) { return c.v[i]; }
     if (c.x) { return c.x[i].map(function (w) { return c.w[w]; }).join(' '); }
@@ -165,58 +268,48 @@ class PointCloud(MacroElement):
     return html + (d.note ? '<br><i class="bh-note">' + d.note + '</i>' : '') + '</div>';
   }
   function point(i) {
-    return L.circleMarker([d.lat[i] / scale, d.lon[i] / scale], {
-      radius: d.radius, weight: 1, color: '#333', fillColor: val(d.colors, i), fillOpacity: 0.85, bi: i
+    return L.circleMarker([lat[i], lon[i]], {
+      radius: d.radius, weight: 1, color: '#333', fillColor: val(d.colors, i), fillOpacity: 0.85, bi: i, pane: 'bhPoints'
     }).bindPopup(popup);
   }
   var group = L.layerGroup().addTo(map);
-  function build() {
   map._bhLayers = map._bhLayers || {};
   map._bhLayers[d.name] = n;
   if (!d.cluster) {
     for (var i = 0; i < n; i++) { group.addLayer(point(i)); }
+    map._bhPoints.drawn();
     return;
   }
-  // Supercluster indexes plain coordinates once; each move draws only what is in view
-  var features = new Array(n);
-  for (var j = 0; j < n; j++) {
-    features[j] = {type: 'Feature', properties: {i: j}, geometry: {type: 'Point', coordinates: [d.lon[j] / scale, d.lat[j] / scale]}};
-  }
-  var index = new Supercluster({radius: 70, maxZoom: 16, minPoints: 2}).load(features);
   function icon(count) {
     var s = count < 100 ? 28 : (count < 1000 ? 34 : 40);
     return L.divIcon({html: '<div style="background:' + d.color + ';width:' + s + 'px;height:' + s + 'px;line-height:' +
       s + 'px">' + count + '</div>', className: 'bh-cluster bh-cluster-' + d.name, iconSize: L.point(s, s)});
   }
-  function redraw() {
-    var b = map.getBounds(), pad = 0.2 * (b.getEast() - b.getWest());
-    var found = index.getClusters([b.getWest() - pad, b.getSouth() - pad, b.getEast() + pad, b.getNorth() + pad],
-                                  Math.floor(map.getZoom()));
+  function expand(marker, zoom) {
+    marker.on('click', function () { map.setView(marker.getLatLng(), Math.min(zoom, 18)); });
+    return marker;
+  }
+  map._bhPoints.add(d.name, lon, lat, function (items) {
     group.clearLayers();
-    found.forEach(function (c) {
-      if (!c.properties.cluster) { group.addLayer(point(c.properties.i)); return; }
-      var m = L.marker([c.geometry.coordinates[1], c.geometry.coordinates[0]], {icon: icon(c.properties.point_count)});
-      m.on('click', function () {
-        map.setView(m.getLatLng(), Math.min(index.getClusterExpansionZoom(c.properties.cluster_id), 18));
-      });
-      group.addLayer(m);
-    });
+    for (var k = 0; k < items.length; k += 4) {
+      if (items[k + 2] === 0) { group.addLayer(point(items[k + 3])); continue; }
+      group.addLayer(expand(L.marker([items[k + 1], items[k]], {icon: icon(items[k + 2])}), items[k + 3]));
+    }
+  });
   }
-  map.on('moveend', redraw);
-  redraw();
-  }
-  // kilns first; the other layers right after the first frame is painted
-  if (d.name === 'kilns') { build(); } else { requestAnimationFrame(function () { setTimeout(build, 0); }); }
+  // kilns first; the other layers once the first is drawn
+  if ({{ this.first }}) { build(); } else { map._bhPoints.later(build); }
 })();
 {% endmacro %}
 """
     )
 
-    def __init__(self, layer: PointLayer) -> None:
+    def __init__(self, layer: PointLayer, *, first: bool = False) -> None:
         super().__init__()
         self._name = f"PointCloud_{layer.name}"
         self.layer_name = layer.name
         self.scale = COORD_SCALE
+        self.first = "true" if first else "false"
         payload = {
             "name": layer.name,
             "title": esc(layer.title),
@@ -335,9 +428,29 @@ class AreaFollower(MacroElement):
     });
     map._bhArea = code;
   }
+  function check() { var w = wanted(); if (w !== null && w !== current) { apply(w); } }
   var first = wanted();
   apply(first === null ? data.initial : first);
-  setInterval(function () { var w = wanted(); if (w !== null && w !== current) { apply(w); } }, 150);
+  // Streamlit writes the view into the URL with history.pushState/replaceState: hook them (once per page,
+  // with a function of the page's own) so a new district is followed at once; the slow poll is a safety net
+  try {
+    var page = window.parent;
+    if (page !== window) {
+      if (!page.__bhUrlHook) {
+        page.__bhUrlHook = true;
+        new page.Function("['pushState', 'replaceState'].forEach(function (f) { var o = history[f];" +
+          " history[f] = function () { var r = o.apply(this, arguments); window.dispatchEvent(new Event('bh-url'));" +
+          " return r; }; });")();
+      }
+      var soon = function () { setTimeout(check, 0); };
+      page.addEventListener('bh-url', soon);
+      page.addEventListener('popstate', soon);
+      window.addEventListener('pagehide', function () {
+        page.removeEventListener('bh-url', soon); page.removeEventListener('popstate', soon);
+      });
+    }
+  } catch (e) { /* not allowed: the poll below still follows the URL */ }
+  setInterval(check, 400);
 })();
 {% endmacro %}
 """
@@ -556,8 +669,9 @@ def build_map(
                    style_function=lambda _: {"color": "#222", "weight": 2.2, "fill": False}).add_to(m)
 
     shown = point_layers(layers, ref, view)
-    for p in shown:
-        m.add_child(PointCloud(p))
+    m.add_child(PointRuntime(asset_base))
+    for i, p in enumerate(shown):  # kilns come first when shown
+        m.add_child(PointCloud(p, first=i == 0))
     m.add_child(HtmlOverlay(legend_html(layers, view, shown), "bh-legend"))
     m.add_child(Attribution(ATTRIBUTION))
     demo = [layers[n].label for n in view.layers if layers[n].synthetic]

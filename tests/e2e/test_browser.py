@@ -291,7 +291,8 @@ def shows(sig: Signature, name: str, default: Signature) -> bool:
     """Whether the map shows layer ``name`` as the default map does."""
     if name == "dvcs":
         return sig["opacities"] == [0.45] and sig["filledCentres"] >= DVC_ON
-    return sig["points"].get(name) == default["points"][name] and (
+    count = sig["points"].get(name)  # layers after the first arrive one by one
+    return count is not None and count == default["points"].get(name) and (
         name not in CLUSTERED or sig["clusters"].get(name, 0) > 0
     )
 
