@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from layers.catalog import LayerData, load_layers
-from layers.mapview import MapView, build_map
+from layers.mapview import MapView, build_map, data_files
 from loaders.geo import Reference, reference, scaled_kilns
 from loaders.store import Store
 
@@ -42,6 +42,7 @@ def _layers(version: tuple) -> dict[str, LayerData]:
 MAPS_DIR = Path(__file__).parent / "static" / "maps"
 """Built map documents, served by Streamlit at /app/static/maps/ (git-ignored, pruned to KEEP_MAPS)."""
 KEEP_MAPS = 64
+IMMUTABLE_MTIME = 946_684_800  # 2000-01-01: see map_url
 
 
 @st.cache_resource(max_entries=32)
@@ -52,17 +53,33 @@ def map_url(view: MapView, version: tuple) -> str:
     so a returning visit or a rerun (a district change) sends a short URL instead of megabytes.
     The name is the content's hash, so a changed map is a new file.
     """
-    html = build_map(view, _layers(version), get_reference()).get_root().render().encode("utf-8")
+    m = build_map(view, _layers(version), get_reference(), data_base=".")
+    html = m.get_root().render().encode("utf-8")
     name = f"{hashlib.sha256(html).hexdigest()[:32]}.html"
     MAPS_DIR.mkdir(parents=True, exist_ok=True)
-    path = MAPS_DIR / name
-    if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(html)
-        tmp.replace(path)  # atomic: a browser never reads half a file
-        for old in sorted(MAPS_DIR.glob("*.html"), key=lambda p: p.stat().st_mtime)[:-KEEP_MAPS]:
+    for file, text in data_files(m).items():  # before the document that fetches them
+        _write_static(MAPS_DIR / file, text.encode("utf-8"))
+    _write_static(MAPS_DIR / name, html)
+    # oldest first by inode change time (the modification time is the fixed date of _write_static)
+    for suffix, keep in (("*.html", KEEP_MAPS), ("*.json", 6 * KEEP_MAPS)):
+        for old in sorted(MAPS_DIR.glob(suffix), key=lambda p: p.stat().st_ctime)[:-keep]:
             old.unlink(missing_ok=True)
     return f"/app/static/maps/{name}"
+
+
+def _write_static(path: Path, content: bytes) -> None:
+    """Write a file named by its content's hash, atomically (a browser never reads half a file).
+
+    Streamlit serves app static files without Cache-Control, so browsers cache them for a tenth of their
+    age (Last-Modified). A name that is the content's hash never changes content: dating it in the past
+    lets a returning visitor's browser reuse it without asking the server again.
+    """
+    if path.exists():
+        return
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(content)
+    os.utime(tmp, (IMMUTABLE_MTIME, IMMUTABLE_MTIME))
+    tmp.replace(path)
 
 
 def get_layers() -> dict[str, LayerData]:

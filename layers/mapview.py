@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+import hashlib
+
 import folium
 import geopandas as gpd
 import numpy as np
@@ -243,14 +245,17 @@ class PointCloud(MacroElement):
     _template = Template(
         """
 {% macro html(this, kwargs) %}
-<script type="application/json" id="bh-data-{{ this.layer_name }}">{{ this.payload }}</script>
+{% if this.data_url %}<link rel="preload" as="fetch" crossorigin="anonymous" id="bh-src-{{ this.layer_name }}" href="{{ this.data_url }}">
+{% else %}<script type="application/json" id="bh-data-{{ this.layer_name }}">{{ this.payload }}</script>{% endif %}
 {% endmacro %}
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  function build() {
-  // data as JSON, not a JS literal: JSON.parse is several times faster than parsing the same script
-  var d = JSON.parse(document.getElementById('bh-data-{{ this.layer_name }}').textContent);
+  // data as JSON, not a JS literal: JSON.parse is several times faster than parsing the same script.
+  // A layer drawn after the first comes as a file of its own, fetched while the first is drawn.
+  var src = document.getElementById('bh-src-{{ this.layer_name }}');
+  var data = src ? fetch(src.href).then(function (r) { return r.json(); }) : null;
+  function build(d) {
   var n = d.lat.length, scale = {{ this.scale }};
   var lat = new Float64Array(n), lon = new Float64Array(n), y = 0, x = 0;
   for (var k = 0; k < n; k++) { y += d.lat[k]; x += d.lon[k]; lat[k] = y / scale; lon[k] = x / scale; }  // undo the delta coding
@@ -298,13 +303,15 @@ class PointCloud(MacroElement):
   });
   }
   // kilns first; the other layers once the first is drawn
-  if ({{ this.first }}) { build(); } else { map._bhPoints.later(build); }
+  function inline() { return JSON.parse(document.getElementById('bh-data-{{ this.layer_name }}').textContent); }
+  if ({{ this.first }}) { build(inline()); }
+  else { map._bhPoints.later(function () { if (data) { data.then(build); } else { build(inline()); } }); }
 })();
 {% endmacro %}
 """
     )
 
-    def __init__(self, layer: PointLayer, *, first: bool = False) -> None:
+    def __init__(self, layer: PointLayer, *, first: bool = False, data_base: str | None = None) -> None:
         super().__init__()
         self._name = f"PointCloud_{layer.name}"
         self.layer_name = layer.name
@@ -325,6 +332,10 @@ class PointCloud(MacroElement):
         }
         _combine_categories(payload, len(layer.lat))
         self.payload = js_data(payload)
+        self.data_file = self.data_url = None
+        if data_base is not None and not first:  # the map's server writes the file (see data_files)
+            self.data_file = f"{hashlib.sha256(self.payload.encode()).hexdigest()[:32]}.json"
+            self.data_url = f"{data_base}/{self.data_file}"
 
 
 class HtmlOverlay(MacroElement):
@@ -386,12 +397,11 @@ class Attribution(MacroElement):
         self.text_json = js_data(esc(text))
 
 
-class AreaFollower(MacroElement):
-    """Zoom, highlight and tehsils for the chosen area, decided in the browser.
+class InitialView(MacroElement):
+    """Fit the map to the wanted area before anything is drawn on it, so every shape is projected once.
 
-    Inside the app the map reads ``district``/``province`` from the page URL (the iframe shares its
-    origin) and follows it as the sidebar changes it, so choosing a district never reloads the map.
-    Opened on its own (an exported file) it shows the area it was built for.
+    Inside the app the wanted area is the page URL's ``district``/``province`` (the iframe shares its
+    origin); opened on its own (an exported file) the map shows the area it was built for.
     """
 
     _template = Template(
@@ -401,36 +411,65 @@ class AreaFollower(MacroElement):
 {% endmacro %}
 {% macro script(this, kwargs) %}
 (function () {
-  var map = {{ this._parent.get_name() }}, districts = {{ this.district_layer }};
+  var map = {{ this._parent.get_name() }};
   var data = JSON.parse(document.getElementById('bh-areas').textContent);
-  var current = null, tehsils = null;
-  function wanted() {
+  map._bhWanted = function () {  // the area in the page URL; null when there is no page to ask
     try {
       if (window.parent === window) { return null; }
       var q = new URLSearchParams(window.parent.location.search);
       return q.get('district') || q.get('province') || '';
     } catch (e) { return null; }
-  }
+  };
+  map._bhFit = function (code) { map.fitBounds(data.bounds[code] || data.bounds[''], {animate: false}); };
+  var first = map._bhWanted();
+  map._bhFitted = first === null ? data.initial : first;
+  map._bhFit(map._bhFitted);
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, ref: Reference, *, initial: str) -> None:
+        super().__init__()
+        self._name = "InitialView"
+        self.data = js_data({"initial": initial, "bounds": _area_bounds(ref)})
+
+
+class AreaFollower(MacroElement):
+    """Highlight and tehsil lines for the wanted area, following the page URL as the sidebar changes it.
+
+    Choosing a district never reloads the map: this zooms the map already drawn.
+    """
+
+    _template = Template(
+        """
+{% macro html(this, kwargs) %}
+<script type="application/json" id="bh-tehsils">{{ this.tehsils }}</script>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }}, districts = {{ this.district_layer }};
+  var lines = null, current = null, tehsils = null;
   function apply(code) {
+    if (code !== map._bhFitted) { map._bhFit(code); map._bhFitted = code; }  // InitialView fit the first
     current = code;
-    map.fitBounds(data.bounds[code] || data.bounds[''], {animate: false});
     if (tehsils) { map.removeLayer(tehsils); tehsils = null; }
-    if (data.tehsils[code]) {
-      tehsils = L.featureGroup(data.tehsils[code].map(function (t) {
+    if (code.length > 3) {  // a district: its tehsils (parsed when first needed)
+      lines = lines || JSON.parse(document.getElementById('bh-tehsils').textContent);
+      tehsils = L.featureGroup((lines[code] || []).map(function (t) {
         return L.polyline(t.lines, {color: '#555', weight: 1, dashArray: '4 3', interactive: true})
           .bindTooltip('Tehsil: ' + t.name, {sticky: true});
       })).addTo(map);
     }
     districts.eachLayer(function (l) {
       var on = l.feature.properties.ADM2_PCODE === code;
-      l.setStyle({color: on ? '#111' : '#555', weight: on ? 3 : 0.8});
+      if (on || l.options.weight !== 0.8) { l.setStyle({color: on ? '#111' : '#555', weight: on ? 3 : 0.8}); }
       if (on) { l.bringToFront(); }
     });
     map._bhArea = code;
   }
-  function check() { var w = wanted(); if (w !== null && w !== current) { apply(w); } }
-  var first = wanted();
-  apply(first === null ? data.initial : first);
+  function check() { var w = map._bhWanted(); if (w !== null && w !== current) { apply(w); } }
+  apply(map._bhFitted);
   // Streamlit writes the view into the URL with history.pushState/replaceState: hook them (once per page,
   // with a function of the page's own) so a new district is followed at once; the slow poll is a safety net
   try {
@@ -456,28 +495,34 @@ class AreaFollower(MacroElement):
 """
     )
 
-    def __init__(self, ref: Reference, district_layer: folium.GeoJson, *, initial: str) -> None:
+    def __init__(self, ref: Reference, district_layer: folium.GeoJson) -> None:
         super().__init__()
         self._name = "AreaFollower"
         self.district_layer = district_layer.get_name()
-        self.data = js_data({"initial": initial, **_area_data(ref)})
+        self.tehsils = js_data(_tehsil_lines(ref))
 
 
 @cache
-def _area_data(ref: Reference) -> dict:
-    """Bounds of every district and province (and both), and each district's tehsil lines (about 150 KB)."""
+def _area_bounds(ref: Reference) -> dict[str, list[list[float]]]:
+    """Bounds of every district and province, and of both (``""``)."""
     bounds = {"": _bounds(ref.provinces)}
     for pcode, frame in ref.provinces.groupby("ADM1_PCODE"):
         bounds[pcode] = _bounds(frame)
     for pcode, frame in ref.districts.groupby("ADM2_PCODE"):
         bounds[pcode] = _bounds(frame)
+    return bounds
+
+
+@cache
+def _tehsil_lines(ref: Reference) -> dict[str, list[dict]]:
+    """Each district's tehsil boundaries as simplified lines with escaped names (about 200 KB)."""
     lines = shapely.set_precision(shapely.simplify(shapely.boundary(ref.tehsils.geometry.values), 0.003), 1e-3)
     tehsils: dict[str, list] = {}
     for district, name, line in zip(ref.tehsils["ADM2_PCODE"], ref.tehsils["ADM3_EN"], lines, strict=True):
         parts = [line] if line.geom_type == "LineString" else list(line.geoms)
         tehsils.setdefault(district, []).append(
             {"name": esc(name), "lines": [[[round(y, 3), round(x, 3)] for x, y in p.coords] for p in parts]})
-    return {"bounds": bounds, "tehsils": tehsils}
+    return tehsils
 
 
 def _bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
@@ -630,10 +675,13 @@ def build_map(
     ref: Reference,
     *,
     asset_base: str = "/app/static/vendor",
+    data_base: str | None = None,
 ) -> folium.Map:
     """The map for ``view``: boundaries, DVC fill, point layers, legend, demo flag, attribution.
 
-    ``asset_base`` is where Leaflet and its plugins are served (no CDN is ever used).
+    ``asset_base`` is where Leaflet and its plugins are served (no CDN is ever used). With ``data_base``
+    the layers after the first are fetched from files there (:func:`data_files` lists them) so the page
+    parses less before the kilns show; without it the document holds everything (a file that works alone).
     """
     provinces, districts = display_boundaries(ref)
     m = folium.Map(location=[28.5, 70.0], zoom_start=6, tiles=None, prefer_canvas=True, control_scale=True,
@@ -648,6 +696,12 @@ def build_map(
         folium.TileLayer(url, attr=attribution, name=view.basemap, max_zoom=max_zoom, max_native_zoom=max_zoom)\
             .add_to(m)
 
+    # the view first, then the kilns (their worker indexes them while the page draws the boundaries)
+    m.add_child(InitialView(ref, initial=view.district or view.province or ""))
+    shown = point_layers(layers, ref, view)
+    m.add_child(PointRuntime(asset_base))
+    for i, p in enumerate(shown):  # kilns come first when shown
+        m.add_child(PointCloud(p, first=i == 0, data_base=data_base))
     status = dvc_status(layers["dvcs"].frame, districts["ADM2_PCODE"], as_of=view.window.end).set_index("district_pcode")
     show_dvc = "dvcs" in view.layers
     feats = districts[["ADM2_PCODE", "geometry"]].copy()
@@ -668,15 +722,16 @@ def build_map(
     folium.GeoJson(provinces, name="provinces", interactive=False,
                    style_function=lambda _: {"color": "#222", "weight": 2.2, "fill": False}).add_to(m)
 
-    shown = point_layers(layers, ref, view)
-    m.add_child(PointRuntime(asset_base))
-    for i, p in enumerate(shown):  # kilns come first when shown
-        m.add_child(PointCloud(p, first=i == 0))
     m.add_child(HtmlOverlay(legend_html(layers, view, shown), "bh-legend"))
     m.add_child(Attribution(ATTRIBUTION))
     demo = [layers[n].label for n in view.layers if layers[n].synthetic]
     if demo:
         m.add_child(HtmlOverlay(f"DEMO DATA on this map: {esc(', '.join(sorted(demo)))} are synthetic", "bh-demo"))
-    # no folium fit_bounds: its animated fit ends after AreaFollower's and would undo a district's zoom
-    m.add_child(AreaFollower(ref, district_layer, initial=view.district or view.province or ""))
+    # no folium fit_bounds: its animated fit ends after InitialView's and would undo a district's zoom
+    m.add_child(AreaFollower(ref, district_layer))
     return m
+
+
+def data_files(m: folium.Map) -> dict[str, str]:
+    """``file name -> JSON text`` of the layers a map built with ``data_base`` fetches."""
+    return {c.data_file: c.payload for c in m._children.values() if isinstance(c, PointCloud) and c.data_file}

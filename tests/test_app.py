@@ -107,8 +107,12 @@ def map_html(at: AppTest) -> str:
 
 
 def clouds(at: AppTest) -> dict[str, dict]:
-    """Point-layer payloads (PointCloud JSON data blocks) in the map document, by layer name."""
-    blocks = re.findall(r'<script type="application/json" id="bh-data-\w+">(.*?)</script>', map_html(at), re.S)
+    """Point-layer payloads by layer name: the first inline (a JSON data block), the others in files beside
+    the map document that it fetches."""
+    html = map_html(at)
+    blocks = re.findall(r'<script type="application/json" id="bh-data-\w+">(.*?)</script>', html, re.S)
+    files = re.findall(r'id="bh-src-\w+" href="\./(\w+\.json)"', html)
+    blocks += [(resources.MAPS_DIR / f).read_text(encoding="utf-8") for f in files]
     return {payload["name"]: payload for payload in map(json.loads, blocks)}
 
 

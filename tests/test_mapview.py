@@ -59,8 +59,13 @@ def test_toggling_layers_changes_what_is_drawn(ref, layers):
     assert "District fill: DVC status" in with_dvc and "DEMO DATA on this map" in with_dvc
 
 
+def _block(html: str, name: str) -> dict:
+    return json.loads(re.search(rf'<script type="application/json" id="{name}">(.*?)</script>', html, re.S)[1])
+
+
 def _areas(html: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="bh-areas">(.*?)</script>', html, re.S)[1])
+    """The area data of a map: initial area and bounds, and each district's tehsil lines."""
+    return {**_block(html, "bh-areas"), "tehsils": _block(html, "bh-tehsils")}
 
 
 def test_district_view_zooms_and_draws_its_tehsils(ref, layers):
