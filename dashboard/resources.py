@@ -5,11 +5,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
 from layers.catalog import LayerData, load_layers
+from layers.gap_report import GapReport, gap_report
+from layers.gaps import GapSettings
 from layers.mapview import MapView, build_map, data_files
 from loaders.geo import Reference, reference, scaled_kilns
 from loaders.store import Store
@@ -53,13 +56,19 @@ def map_url(view: MapView, version: tuple) -> str:
     so a returning visit or a rerun (a district change) sends a short URL instead of megabytes.
     The name is the content's hash, so a changed map is a new file.
     """
-    m = build_map(view, _layers(version), get_reference(), data_base=".")
-    html = m.get_root().render().encode("utf-8")
-    name = f"{hashlib.sha256(html).hexdigest()[:32]}.html"
+    gaps = _gap_report(version, view.window.end, GapSettings()).kilns  # popups: why this kiln
+    m = build_map(view, _layers(version), get_reference(), data_base=".", gaps=gaps)
+    return static_map_url(m.get_root().render(), data_files(m))
+
+
+def static_map_url(html: str, data: dict[str, str] | None = None) -> str:
+    """Serve a map document (and the data files it fetches) as static files named by their content."""
+    raw = html.encode("utf-8")
+    name = f"{hashlib.sha256(raw).hexdigest()[:32]}.html"
     MAPS_DIR.mkdir(parents=True, exist_ok=True)
-    for file, text in data_files(m).items():  # before the document that fetches them
+    for file, text in (data or {}).items():  # before the document that fetches them
         _write_static(MAPS_DIR / file, text.encode("utf-8"))
-    _write_static(MAPS_DIR / name, html)
+    _write_static(MAPS_DIR / name, raw)
     # oldest first by inode change time (the modification time is the fixed date of _write_static)
     for suffix, keep in (("*.html", KEEP_MAPS), ("*.json", 6 * KEEP_MAPS)):
         for old in sorted(MAPS_DIR.glob(suffix), key=lambda p: p.stat().st_ctime)[:-keep]:
@@ -85,3 +94,13 @@ def _write_static(path: Path, content: bytes) -> None:
 def get_layers() -> dict[str, LayerData]:
     store = get_store()
     return _layers(store_version(store))
+
+
+@st.cache_resource(show_spinner="Computing gaps…", max_entries=8)
+def _gap_report(version: tuple, as_of: date, settings: GapSettings) -> GapReport:
+    return gap_report(_layers(version), get_reference(), as_of=as_of, settings=settings)
+
+
+def get_gap_report(as_of: date, settings: GapSettings) -> GapReport:
+    """Every gap figure for a date and settings, computed once per data version."""
+    return _gap_report(store_version(get_store()), as_of, settings)

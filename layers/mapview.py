@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-
-import hashlib
 
 import folium
 import geopandas as gpd
@@ -17,6 +16,7 @@ from branca.element import MacroElement, Template
 
 from layers.catalog import LayerData
 from layers.dvc import STATUS_LABELS, dvc_status
+from layers.gaps import PRIORITY_COMPONENTS
 from layers.html import esc, js_data
 from layers.summary import Window, last_visits
 from loaders.geo import Reference
@@ -366,7 +366,8 @@ class HtmlOverlay(MacroElement):
   var details = box.querySelector('details');
   // a map narrower than 800 px (a phone, or the map column beside the panel) shows the data first and
   // the legend on tap: open, it would cover the north of Punjab
-  if (details && map.getSize().x < 800) { details.open = false; }
+  var width = map.getSize().x;  // 0 in a hidden tab: size unknown, keep the legend open
+  if (details && width > 0 && width < 800) { details.open = false; }
   map.getContainer().appendChild(box);
 })();
 {% endmacro %}
@@ -541,6 +542,20 @@ def display_boundaries(ref: Reference) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFra
     return provinces, districts
 
 
+def _priority_parts(gaps: pd.DataFrame) -> list[str]:
+    """Each kiln's priority parts as "label +points", largest first (the Gaps page words them in full).
+
+    Short labels repeat across kilns, so the popup text costs little in the map payload.
+    """
+    scores = gaps[[f"score_{c.key}" for c in PRIORITY_COMPONENTS]].to_numpy(dtype=float)
+    labels = np.array([c.label + (" [evidence]" if c.kind == "evidence" else "") for c in PRIORITY_COMPONENTS])
+    order = np.argsort(-scores, axis=1, kind="stable")
+    out = []
+    for row, idx in zip(scores, order, strict=True):
+        out.append(" · ".join(f"{labels[i]} +{row[i]:g}" for i in idx if row[i] > 0))
+    return out
+
+
 def _visit_age_colors(days: pd.Series) -> list[str]:
     bins = [0] + [b for b, _, _ in VISIT_AGE_BINS]
     idx = np.digitize(days.fillna(10**6).to_numpy(), bins[1:], right=True)
@@ -562,8 +577,14 @@ def _points(data: LayerData) -> gpd.GeoDataFrame:
     return frame[frame.geometry.notna() & ~frame.geometry.is_empty]
 
 
-def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) -> list[PointLayer]:
-    """Turn the layers the view shows into browser-ready point layers with escaped popup fields."""
+def point_layers(
+    layers: dict[str, LayerData], ref: Reference, view: MapView, *, gaps: pd.DataFrame | None = None
+) -> list[PointLayer]:
+    """Turn the layers the view shows into browser-ready point layers with escaped popup fields.
+
+    ``gaps`` (:func:`layers.gaps.kiln_gaps`, same index as the kilns) adds each kiln's visit status,
+    priority and the reasons for it to its popup.
+    """
     names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
     tehsil_names = dict(zip(ref.tehsils["ADM3_PCODE"], ref.tehsils["ADM3_EN"], strict=True))
     visits = last_visits(layers["inspections"].frame, view.window)
@@ -590,13 +611,18 @@ def point_layers(layers: dict[str, LayerData], ref: Reference, view: MapView) ->
         k = _points(layers["kilns"])
         last = k[["kiln_id"]].merge(visits[["kiln_id", "visit_date"]], on="kiln_id", how="left")
         type_label = k["kiln_type_label"].fillna(k.get("kiln_type")) if "kiln_type_label" in k else k["kiln_type"]
+        popup = [PopupField("Kiln id", per_point_text(k, k["kiln_id"].tolist())),
+                 PopupField("Type", type_label.tolist()), place(k),
+                 PopupField("Last visit in window", [d or "none recorded" for d in _fmt_date(last["visit_date"])])]
+        if gaps is not None:  # why this kiln: the priority and its parts (layers.gaps)
+            g = gaps.loc[k.index]
+            popup += [PopupField("Visit status", g["visit_status"].str.replace("_", " ").tolist()),
+                      PopupField("Priority", [f"{p:g}" for p in g["priority"]]),
+                      PopupField("Why (points)", _priority_parts(g))]
+        popup.append(PopupField("Source", _source_values(k, layers["kilns"].sources[0])))
         return PointLayer(
             "kilns", "Brick kiln", k.geometry.y.to_numpy(), k.geometry.x.to_numpy(),
-            [LAYER_COLORS["kilns"]] * len(k),
-            [PopupField("Kiln id", per_point_text(k, k["kiln_id"].tolist())),
-             PopupField("Type", type_label.tolist()), place(k),
-             PopupField("Last visit in window", [d or "none recorded" for d in _fmt_date(last["visit_date"])]),
-             PopupField("Source", _source_values(k, layers["kilns"].sources[0]))],
+            [LAYER_COLORS["kilns"]] * len(k), popup,
             note=detail_note(k, "A detected kiln is context, not evidence: only recorded visit findings are evidence."),
         )
 
@@ -676,6 +702,7 @@ def build_map(
     *,
     asset_base: str = "/app/static/vendor",
     data_base: str | None = None,
+    gaps: pd.DataFrame | None = None,
 ) -> folium.Map:
     """The map for ``view``: boundaries, DVC fill, point layers, legend, demo flag, attribution.
 
@@ -698,7 +725,7 @@ def build_map(
 
     # the view first, then the kilns (their worker indexes them while the page draws the boundaries)
     m.add_child(InitialView(ref, initial=view.district or view.province or ""))
-    shown = point_layers(layers, ref, view)
+    shown = point_layers(layers, ref, view, gaps=gaps)
     m.add_child(PointRuntime(asset_base))
     for i, p in enumerate(shown):  # kilns come first when shown
         m.add_child(PointCloud(p, first=i == 0, data_base=data_base))

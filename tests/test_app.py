@@ -31,7 +31,7 @@ from loaders.validate import check_file
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 # page scripts as app.py names them (not in a ``pages`` folder: see test_deep_link_runs_the_shared_sidebar)
-PAGE = {name: f"views/{name}.py" for name in ("map", "data", "sources")}
+PAGE = {name: f"views/{name}.py" for name in ("map", "gaps", "data", "sources")}
 TIMEOUT = 60
 
 SYNTHETIC = ("inspections", "dvcs", "schools", "health", "ngo")
@@ -56,6 +56,7 @@ def db(tmp_path, monkeypatch) -> Iterator[str]:
     resources.get_store.clear()
     resources._layers.clear()
     resources.map_url.clear()
+    resources._gap_report.clear()
     yield url
     resources.get_store.clear()
     resources._layers.clear()
@@ -346,3 +347,44 @@ def test_a_district_without_detected_kilns_says_not_detected(db):
     assert "none detected is not zero kilns" in captions(at)["Kilns detected"]
     assert "% of detected kilns" not in captions(at)["Kilns visited in the last 12 months"]
     assert at.markdown[0].value.startswith("#### Central Karachi · ")
+
+
+def test_gaps_page_ranks_kilns_with_their_reasons_and_flags_demo_data(db):
+    at = run_app("gaps", district="PK614")
+    figures = metrics(at)
+    kilns = int(figures["Kilns detected"].replace(",", ""))
+    statuses = sum(int(figures[k].replace(",", "")) for k in ("Never visited", "Overdue", "Due within 30 days",
+                                                             "Recently visited"))
+    assert kilns == statuses > 0  # every detected kiln in Kasur has exactly one visit status
+    assert at.warning[0].value.startswith("**DEMO DATA**") and "Inspection visits" in at.warning[0].value
+    table = at.dataframe[0].value
+    assert set(table["District"]) == {"Kasur"}
+    assert table["Priority"].is_monotonic_decreasing and table["Rank"].tolist() == list(range(1, len(table) + 1))
+    top = table.iloc[0]["Why this kiln"]
+    assert "(+" in top and "uses" not in top.lower()  # parts with their points; never "the kiln uses ..."
+    assert all("Recorded at a visit on" in line for line in top.splitlines() if line.startswith("Recorded"))
+
+
+def test_gaps_page_weights_change_the_ranking(db):
+    at = run_app("gaps", district="PK614")
+    before = at.dataframe[0].value["Kiln"].tolist()[:20]
+    at.number_input(key="g_w_prior_finding").set_value(0.0)
+    at.number_input(key="g_w_time_since_visit").set_value(100.0)
+    rerun(at)
+    after = at.dataframe[0].value
+    assert after["Kiln"].tolist()[:20] != before
+    # a finding weighs nothing now, so no reason cites one; time since the visit (100 points) leads
+    assert not after["Why this kiln"].str.contains(r"(?:observed|indicators) \(\+", regex=True).any()
+    assert after["Priority"].iloc[0] >= 100
+
+
+def test_gaps_page_area_table_marks_no_data_and_hides_small_counts(db):
+    at = run_app("gaps")
+    at.radio(key="g_level").set_value("district")
+    rerun(at)
+    table = at.dataframe[1].value
+    karachi = table[table["name"] == "South Karachi"].iloc[0]  # no kilns detected there
+    assert karachi["underserved_index"] == "no data" and karachi["no_data_reason"] == "no kilns detected"
+    assert karachi["kilns"] == "0"
+    small = table[table["visits_12m"].str.startswith("<")]
+    assert (small["visits_12m"] == "< 5").all()

@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from mapdata import per_point
 
@@ -155,3 +156,18 @@ def test_online_basemaps_carry_their_attribution(ref, layers, basemap, attributi
 def test_no_basemap_means_no_tile_requests(ref, layers):
     html = build_map(MapView(window=WINDOW), layers, ref).get_root().render()
     assert "L.tileLayer" not in html
+
+
+def test_kiln_popup_shows_priority_and_its_parts(ref, layers):
+    from layers.gaps import kiln_gaps
+
+    gaps = kiln_gaps(layers, as_of=WINDOW.end)
+    m = build_map(MapView(window=WINDOW, layers=frozenset({"kilns"})), layers, ref, gaps=gaps)
+    kilns = _clouds(m)["kilns"]
+    ids, priority = per_point(kilns, "Kiln id"), per_point(kilns, "Priority")
+    why = per_point(kilns, "Why (points)")
+    expected = gaps.set_index("kiln_id")["priority"]
+    assert all(float(p) == expected[k] for k, p in zip(ids[:500], priority[:500], strict=True))
+    top = int(np.argmax([float(p) for p in priority]))
+    parts = [float(x.rsplit("+", 1)[1]) for x in why[top].split(" · ")]
+    assert sum(parts) == pytest.approx(float(priority[top]), abs=0.2) and parts == sorted(parts, reverse=True)
