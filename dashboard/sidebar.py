@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.state import BASEMAPS, PROVINCES, ViewState, from_query, to_query
+from dashboard.state import BASEMAPS, DESERTS, PROVINCES, ViewState, from_query, to_query
 from layers.catalog import LayerData
 from loaders.contracts import LAYERS
 from loaders.geo import Reference
@@ -27,6 +27,7 @@ def _seed_session(ref: Reference, today: date) -> None:
         "w_district": state.district or ALL,
         "w_window": (state.start, state.end),
         "w_basemap": state.basemap,
+        "w_desert": state.desert,
         **{f"w_layer_{name}": name in state.layers for name in LAYERS},
         "view_notices": state.notices,
     })
@@ -55,6 +56,7 @@ def current_view(ref: Reference, *, today: date) -> ViewState:
         start=window[0],
         end=window[1],
         basemap=st.session_state["w_basemap"],
+        desert=st.session_state["w_desert"],
         notices=tuple(st.session_state.get("view_notices", ())),
     )
     query = to_query(state, today=today)
@@ -81,4 +83,7 @@ def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date) -> Non
             data = layers[name]
             demo = " · demo data" if data.synthetic else ""
             st.toggle(f"{data.label} ({len(data):,}){demo}", key=f"w_layer_{name}")
+        st.selectbox("Mark kilns in a service desert", list(DESERTS), key="w_desert", format_func=DESERTS.get,
+                     help="Kilns farther than the default threshold from the nearest service: school or girls' "
+                          "primary school 2 km, health unit 5 km, NGO service 10 km (straight line)")
         st.radio("Basemap", list(BASEMAPS), key="w_basemap", format_func=BASEMAPS.get)

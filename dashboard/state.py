@@ -10,6 +10,13 @@ from datetime import date, timedelta
 from loaders.contracts import LAYERS
 
 PROVINCES = {"PK6": "Punjab", "PK7": "Sindh"}
+DESERTS = {  # service deserts the map can mark (layers.gaps.SERVICES)
+    "": "None",
+    "school": "No school within reach",
+    "girls_school": "No girls' primary school within reach",
+    "health": "No health unit within reach",
+    "ngo": "No NGO service within reach",
+}
 BASEMAPS = {
     "none": "None (boundaries only, works offline)",
     "osm": "OpenStreetMap (needs internet)",
@@ -36,6 +43,7 @@ class ViewState:
     start: date | None = None
     end: date | None = None
     basemap: str = field(default_factory=default_basemap)
+    desert: str = ""
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -89,6 +97,12 @@ def from_query(params: Mapping[str, str], *, today: date, districts: Mapping[str
             state = replace(state, basemap=basemap)
         else:
             notices.append(f"Unknown basemap {basemap!r} in the link: {state.basemap} used.")
+    desert = params.get("desert")
+    if desert:
+        if desert in DESERTS:
+            state = replace(state, desert=desert)
+        else:
+            notices.append(f"Unknown service desert {desert!r} in the link: none marked.")
     return replace(state, notices=tuple(notices))
 
 
@@ -108,4 +122,6 @@ def to_query(state: ViewState, *, today: date) -> dict[str, str]:
         out["end"] = state.end.isoformat()
     if state.basemap != default_basemap():
         out["basemap"] = state.basemap
+    if state.desert:
+        out["desert"] = state.desert
     return out

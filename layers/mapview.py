@@ -16,7 +16,7 @@ from branca.element import MacroElement, Template
 
 from layers.catalog import LayerData
 from layers.dvc import STATUS_LABELS, dvc_status
-from layers.gaps import PRIORITY_COMPONENTS
+from layers.gaps import PRIORITY_COMPONENTS, SERVICES
 from layers.html import esc, js_data
 from layers.summary import Window, last_visits
 from loaders.geo import Reference
@@ -29,6 +29,7 @@ ATTRIBUTION = (
 
 LAYER_COLORS = {
     "kilns": "#b3361b",
+    "deserts": "#111111",
     "inspections": "#1a9850",
     "schools": "#2b6cb0",
     "health": "#7b2cbf",
@@ -64,6 +65,8 @@ class MapView:
     district: str | None = None
     province: str | None = None
     basemap: str = "none"
+    desert: str = ""
+    """A service of :data:`layers.gaps.SERVICES` whose desert kilns are marked (needs the gaps table)."""
 
 
 @dataclass
@@ -672,16 +675,38 @@ def point_layers(
     for name in ("kilns", "schools", "health", "ngo", "inspections"):
         if name in view.layers:
             out.append(builders[name]())
+    if view.desert and gaps is not None:
+        out.insert(1 if out and out[0].name == "kilns" else 0, desert_layer(gaps, view.desert, names))
     return out
+
+
+def desert_layer(gaps: pd.DataFrame, service: str, district_names: dict[str, str]) -> PointLayer:
+    """Kilns farther than the threshold from the nearest ``service``: a layer of their own, ringed."""
+    spec = next(s for s in SERVICES if s.key == service)
+    inside = gaps[gaps[f"desert_{service}"].fillna(False).to_numpy(dtype=bool)]
+    km = inside[f"dist_{service}_m"] / 1000
+    nearest = [f"{k:.1f} km" if pd.notna(k) else f"none recorded in the {district_names.get(d, 'district')} data"
+               for k, d in zip(km, inside["district_pcode"], strict=True)]
+    return PointLayer(
+        "deserts", f"Kiln with no {spec.label} within reach", inside.geometry.y.to_numpy(),
+        inside.geometry.x.to_numpy(), [LAYER_COLORS["deserts"]] * len(inside),
+        [PopupField("Kiln id", inside["kiln_id"].tolist()), PopupField(f"Nearest {spec.label}", nearest),
+         PopupField("Priority", [f"{p:g}" for p in inside["priority"]])],
+        radius=7, note="Distance is context, measured in a straight line; not evidence about the kiln.",
+    )
 
 
 def legend_html(layers: dict[str, LayerData], view: MapView, shown: list[PointLayer]) -> str:
     """Legend lines for what the map shows; every label escaped."""
     parts = []
     for p in shown:
-        data = layers[p.name]
+        data = layers[next(s.layer for s in SERVICES if s.key == view.desert)] if p.name == "deserts" \
+            else layers[p.name]
         tag = " <b style='color:#7a4b00'>[DEMO]</b>" if data.synthetic else ""
-        if p.name == "inspections":
+        if p.name == "deserts":
+            parts.append(f"<span class='bh-sw' style='background:{LAYER_COLORS['deserts']}'></span>"
+                         f"{esc(p.title)} ({len(p.lat):,}){tag}")
+        elif p.name == "inspections":
             parts.append(f"Inspection visits ({len(p.lat):,} kilns){tag}")
             parts += [f"<span class='bh-sw' style='background:{c}'></span>{esc(label)}" for _, label, c in VISIT_AGE_BINS]
         else:

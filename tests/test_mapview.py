@@ -171,3 +171,16 @@ def test_kiln_popup_shows_priority_and_its_parts(ref, layers):
     top = int(np.argmax([float(p) for p in priority]))
     parts = [float(x.rsplit("+", 1)[1]) for x in why[top].split(" · ")]
     assert sum(parts) == pytest.approx(float(priority[top]), abs=0.2) and parts == sorted(parts, reverse=True)
+
+
+def test_service_desert_layer_marks_exactly_the_kilns_beyond_the_threshold(ref, layers):
+    from layers.gaps import kiln_gaps
+
+    gaps = kiln_gaps(layers, as_of=WINDOW.end)
+    view = MapView(window=WINDOW, layers=frozenset({"kilns", "health"}), desert="health")
+    deserts = _clouds(build_map(view, layers, ref, gaps=gaps))["deserts"]
+    far = gaps[gaps["desert_health"].fillna(False).to_numpy(dtype=bool)]
+    assert sorted(per_point(deserts, "Kiln id")) == sorted(far["kiln_id"])
+    assert all(float(d.split()[0]) >= 5 for d in per_point(deserts, "Nearest health unit") if d.endswith(" km"))  # 5.0 km: rounded from just over 5
+    html = build_map(view, layers, ref, gaps=gaps).get_root().render()
+    assert "Kiln with no health unit within reach" in html and "[DEMO]" in html  # health units are demo data

@@ -41,3 +41,11 @@ def test_basemap_default_follows_the_offline_setting(monkeypatch):
     state = from_query({}, today=TODAY, districts=DISTRICTS)
     assert state.basemap == "osm" and to_query(state, today=TODAY) == {}
     assert to_query(ViewState(basemap="none", start=state.start, end=state.end), today=TODAY) == {"basemap": "none"}
+
+
+def test_service_desert_in_the_link():
+    state = from_query({"desert": "girls_school", "district": "PK614"}, today=TODAY, districts=DISTRICTS)
+    assert state.desert == "girls_school" and not state.notices
+    assert to_query(state, today=TODAY) == {"district": "PK614", "desert": "girls_school"}
+    bad = from_query({"desert": "<script>"}, today=TODAY, districts=DISTRICTS)
+    assert bad.desert == "" and "service desert" in bad.notices[0]

@@ -36,7 +36,7 @@ with map_col:
 
     # the map does not depend on the chosen area: it follows the URL itself (AreaFollower), so a new
     # district only zooms the map already drawn instead of sending and drawing a new one
-    whole = MapView(window=window, layers=state.layers, basemap=state.basemap)
+    whole = MapView(window=window, layers=state.layers, basemap=state.basemap, desert=state.desert)
     st.iframe(map_url(whole, store_version(get_store())), height=680)
 with panel:
     st.markdown(f"**{area}**")
