@@ -30,7 +30,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	@.ci/ensure-chromium
 	$(BIN)/python benchmarks/bench_foundation.py; a=$$?; $(BIN)/python benchmarks/bench_browser.py; b=$$?; \
-	  test $$a -eq 0 -a $$b -eq 0
+	  $(BIN)/python benchmarks/bench_gaps.py; c=$$?; test $$a -eq 0 -a $$b -eq 0 -a $$c -eq 0
 
 demo: $(VENV)/.installed-run
 	$(BIN)/bhatta demo

@@ -30,9 +30,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from _results import write_json, write_md  # benchmarks/ is on sys.path when a script runs
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-RESULTS = HERE / "results.json"
 NAIVE_LIMIT_S = 120.0
 OURS_LIMIT_S = 60.0
 TARGETS_10K = {"first_paint_returning_s": 1.5, "district_change_s": 0.5, "map_payload_mb": 2.0, "rss_mb": 500}
@@ -366,12 +367,10 @@ def main() -> int:
     met["speedup_vs_naive"] = speedup >= SPEEDUP_TARGET
     met["no_outside_requests"] = all(r.get("outside_requests", 0) == 0 for r in results.values())
 
-    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    data["browser"] = {"runs": results, "targets_10k": TARGETS_10K, "targets_100k": "2x the 10k targets",
-                       "naive_limit_s": NAIVE_LIMIT_S, "met": met,
-                       "note": "naive first paint counted as the time limit when it did not finish"}
-    data["speedup_vs_naive"] = speedup
-    RESULTS.write_text(json.dumps(data, indent=2) + "\n")
+    write_json({"browser": {"runs": results, "targets_10k": TARGETS_10K, "targets_100k": "2x the 10k targets",
+                            "naive_limit_s": NAIVE_LIMIT_S, "met": met,
+                            "note": "naive first paint counted as the time limit when it did not finish"},
+                "speedup_vs_naive": speedup})
     _write_table(results, speedup, met)
     return 0 if all(met.values()) else 1
 
@@ -406,10 +405,7 @@ def _write_table(results: dict, speedup: float, met: dict) -> None:
               f"(target ≥ {SPEEDUP_TARGET:.0f}×).", "",
               "Targets met: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in met.items())]
     text = "\n".join(lines) + "\n"
-    md = HERE / "results.md"
-    existing = md.read_text() if md.exists() else ""
-    head = existing.split("\n## Browser")[0].rstrip()
-    md.write_text(f"{head}\n\n## Browser (benchmarks/bench_browser.py)\n\n{text}")
+    write_md("Browser (benchmarks/bench_browser.py)", text)
     print(text)
 
 

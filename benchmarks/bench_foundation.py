@@ -7,7 +7,6 @@ target is missed, so a regression is visible.
 
 from __future__ import annotations
 
-import json
 import platform
 import statistics
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _results import write_json, write_md  # benchmarks/ is on sys.path when a script runs
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -94,11 +94,7 @@ def main() -> int:
     verdicts = {k: results[k] <= v for k, v in TARGETS.items()}
     results["targets"] = TARGETS
     results["met"] = verdicts
-    path = HERE / "results.json"
-    data = json.loads(path.read_text()) if path.exists() else {}
-    data = {k: v for k, v in data.items() if k in ("browser", "speedup_vs_naive")}  # the browser bench's part
-    data["foundation"] = results
-    path.write_text(json.dumps(data, indent=2) + "\n")
+    write_json({"foundation": results})
     lines = ["| measure | value | target | met |", "|---|---:|---:|---|"]
     labels = {"map_build_s": "map build + render, Punjab+Sindh, all layers (s)", "payload_mb": "map HTML payload (MB)",
               "check_10k_cli_s": "`bhatta check` 10k-row CSV, whole command (s)"}
@@ -107,10 +103,7 @@ def main() -> int:
     lines += [f"| load reference + layers, cold (s) | {results['load_cold_s']} | | |",
               f"| map build, one district (s) | {results['map_build_district_s']} | | |",
               f"| check 10k-row CSV, in process (s) | {results['check_10k_s']} | | |"]
-    md = HERE / "results.md"
-    browser = md.read_text().split("\n## Browser", 1)[1] if md.exists() and "\n## Browser" in md.read_text() else ""
-    md.write_text("## Foundation (benchmarks/bench_foundation.py)\n\n" + "\n".join(lines) + "\n"
-                  + (f"\n## Browser{browser}" if browser else ""))
+    write_md("Foundation (benchmarks/bench_foundation.py)", "\n".join(lines))
     print("\n".join(lines))
     return 0 if all(verdicts.values()) else 1
 

@@ -1,16 +1,28 @@
-"""The `bhatta` command: check and import files, regenerate the demo data."""
+"""The `bhatta` command: check and import files, regenerate the demo data, report gaps and priorities."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
+import re
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from loaders.contracts import LAYERS
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+
+UNDERCOUNT_NOTE = "satellite detections undercount; 'no kilns detected' is not zero kilns"
+PRIORITY_RULE = ("Priority = sum of the weighted components shown; detections and distances are context, "
+                 "only findings recorded at visits are evidence")
+
+
+class CommandError(Exception):
+    """A request a command refuses (an unknown district, a malformed date): one line, exit 2."""
 
 
 def _column_map(pairs: Sequence[str] | None) -> dict[str, str]:
@@ -46,7 +58,8 @@ def _print_report(report, *, as_json: bool, stored: str | None = None) -> None:
 
 def _fail(message: str, *, as_json: bool, file: str | None = None) -> int:
     if as_json:
-        print(json.dumps({"file": file, "error": message}, ensure_ascii=False))
+        print(json.dumps({"error": message} if file is None else {"file": file, "error": message},
+                         ensure_ascii=False))
     print(f"bhatta: {message}", file=sys.stderr)
     return EXIT_UNREADABLE
 
@@ -115,6 +128,184 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- gaps and priorities -------------------------------------------------------------------------------
+
+AREA_COLUMNS = (  # (column, header, right-aligned): the text table; --json gives every column
+    ("rank", "rank", True), ("pcode", "P-code", False), ("name", "name", False), ("province", "province", False),
+    ("population", "population", True), ("kilns", "kilns", True), ("kilns_per_100k", "kilns/100k", True),
+    ("kilns_visited_12m", "visited 12m", True), ("visits_12m", "visits 12m", True),
+    ("kilns_with_finding", "w/ finding", True), ("share_not_recent", "not recent", True),
+    ("share_never", "never", True), ("share_visited_12m", "% visited 12m", True),
+    ("share_desert_school", "no school", True), ("share_desert_girls_school", "no girls' sch.", True),
+    ("share_desert_health", "no health", True), ("share_desert_ngo", "no NGO", True),
+    ("dvc_status", "DVC", False), ("tehsil_dvc", "tehsil DVC", False),
+    ("kilns_per_active_dvc", "kilns/active DVC", True), ("underserved_index", "index", True),
+    ("no_data_reason", "no data", False),
+)
+NO_TEHSIL_FIGURE = ("population", "kilns_per_100k")
+"""Never computed for tehsils (no tehsil population in the census data shipped): left out of their table."""
+
+VISIT_STATUS_WORDS = {"never": "never visited", "overdue": "overdue", "due_soon": "due soon", "recent": "recent"}
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    raise CommandError(f"--as-of takes a date as YYYY-MM-DD (e.g. 2026-11-01), got {text!r}")
+
+
+def _district_pcode(ref, text: str | None) -> str | None:
+    """The district P-code ``text`` names (any case), or :class:`CommandError` saying what is known."""
+    if text is None:
+        return None
+    names = dict(zip(ref.districts["ADM2_PCODE"].astype(str), ref.districts["ADM2_EN"], strict=True))
+    code = text.strip().upper()
+    if code in names:
+        return code
+    by_name = [p for p, n in names.items() if str(n).casefold() == text.strip().casefold()]
+    hint = (f"; {by_name[0]} is {names[by_name[0]]}" if by_name
+            else f"; {code} is a tehsil of {code[:5]} ({names[code[:5]]})" if code[:5] in names else "")
+    raise CommandError(f"unknown district {text!r}: give one of the {len(names)} district P-codes of Punjab "
+                       f"and Sindh, e.g. PK614 (Kasur){hint}")
+
+
+def _district_about(ref, pcode: str | None) -> dict[str, str] | None:
+    """P-code, name and province of a known district (``None`` for none)."""
+    if pcode is None:
+        return None
+    row = ref.districts.set_index("ADM2_PCODE").loc[pcode]
+    return {"pcode": pcode, "name": str(row["ADM2_EN"]), "province": str(row["ADM1_EN"])}
+
+
+def _gap_report(args: argparse.Namespace):
+    """The gap report of ``--as-of`` from the data the app shows (imports replace demo layers)."""
+    as_of = _as_of(args.as_of)
+    from layers.catalog import load_layers
+    from layers.gap_report import gap_report
+    from loaders.geo import reference
+    from loaders.store import Store
+
+    ref = reference()
+    district = _district_pcode(ref, args.district)
+    return gap_report(load_layers(Store(), ref=ref), ref, as_of=as_of), ref, district
+
+
+def _records(frame) -> list[dict[str, object]]:
+    """Rows as JSON-ready dicts: numbers as numbers, dates as YYYY-MM-DD, ``None`` where there is no data."""
+    from loaders.validate import _json_value
+
+    def ready(value: object) -> object:
+        value = _json_value(value)
+        return None if isinstance(value, float) and not math.isfinite(value) else value  # JSON has no NaN or inf
+
+    columns = [c for c in frame.columns if str(frame[c].dtype) != "geometry"]
+    return [{c: ready(v) for c, v in zip(columns, row, strict=True)}
+            for row in frame[columns].itertuples(index=False, name=None)]
+
+
+def _about(report) -> dict[str, object]:
+    """What every gaps or priorities answer says about itself (JSON)."""
+    from dataclasses import asdict
+
+    return {"as_of": report.as_of.isoformat(), "demo_data": list(report.synthetic), "sources": list(report.sources),
+            "settings": asdict(report.settings), "note": UNDERCOUNT_NOTE}
+
+
+def _demo_lines(report) -> list[str]:
+    if not report.synthetic:
+        return []
+    return [f"DEMO DATA: {', '.join(report.synthetic)} are synthetic, generated for demonstration: not real records."]
+
+
+def _aligned(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    from layers.areas import suppress_small
+
+    report, ref, district = _gap_report(args)
+    table = report.districts if args.level == "district" else report.tehsils
+    if district:
+        table = table[table["district_pcode"] == district].reset_index(drop=True)
+    if args.json:
+        out = {**_about(report), "level": args.level, "district": _district_about(ref, district),
+               "areas": _records(table)}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    small = report.settings.small_count
+    shown = suppress_small(table, small_count=small)
+    columns = [c for c in AREA_COLUMNS if c[0] in shown and not (args.level == "tehsil" and c[0] in NO_TEHSIL_FIGURE)]
+    for status in ("dvc_status", "tehsil_dvc"):
+        if status in shown:
+            shown[status] = shown[status].str.replace("_", " ")
+    if "rank" in shown:
+        shown["rank"] = shown["rank"].replace("", "-")  # no index, no rank
+    rows = shown[[c for c, _, _ in columns]].to_numpy().tolist()
+    areas = f"{len(table)} {args.level}{'' if len(table) == 1 else 's'}"
+    if district:
+        areas += f" of {_district_about(ref, district)['name']} ({district})"
+    lines = [*_demo_lines(report),
+             f"{areas}, as of {report.as_of.isoformat()} "
+             f"({'ranked by the underserved index' if args.level == 'district' else 'in P-code order'})",
+             *_aligned([h for _, h, _ in columns], rows, [r for _, _, r in columns]),
+             "",
+             f"Shares are of the area's kilns; not recent = never visited or overdue; index 0-100, higher = more "
+             f"underserved. Counts from inspection records below {small} show as \"< {small}\"; --json gives "
+             f"every column (part_* included).",
+             f"Note: {UNDERCOUNT_NOTE}."]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_priorities(args: argparse.Namespace) -> int:
+    if args.limit < 0:
+        raise CommandError(f"--limit takes a number of kilns (0: all), got {args.limit}")
+    from layers.gaps import PRIORITY_COMPONENTS, explain_parts, rank_priorities
+
+    report, ref, district = _gap_report(args)
+    ranked = rank_priorities(report.kilns, district=district, limit=args.limit or None)
+    total = int((report.kilns["district_pcode"] == district).sum())
+    parts = explain_parts(ranked, report.settings)
+    reasons = [[{"component": c.key, "kind": c.kind, "points": float(row[f"score_{c.key}"]), "text": parts.at[i, c.key]}
+                for c in PRIORITY_COMPONENTS if isinstance(parts.at[i, c.key], str)]
+               for i, row in ranked.iterrows()]
+    about = _district_about(ref, district)
+    if args.json:
+        kilns = [{**record, "reasons": why} for record, why in zip(_records(ranked), reasons, strict=True)]
+        out = {**_about(report),
+               "district": about,
+               "kilns_in_district": total, "limit": args.limit or None, "rule": PRIORITY_RULE,
+               "components": [{"key": c.key, "label": c.label, "kind": c.kind, "weight": report.settings.weights[c.key],
+                               "explanation": c.explanation} for c in PRIORITY_COMPONENTS],
+               "kilns": kilns}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    lines = [*_demo_lines(report),
+             f"{about['name']} ({district}, {about['province']}), as of {report.as_of.isoformat()}: "
+             + (f"{len(ranked)} of {total} kilns, highest priority first" if total
+                else f"no kilns detected ({UNDERCOUNT_NOTE})"),
+             f"{PRIORITY_RULE}."]
+    for (_, row), why in zip(ranked.iterrows(), reasons, strict=True):
+        status = VISIT_STATUS_WORDS.get(row["visit_status"], row["visit_status"])
+        if row["visit_status"] != "never":
+            status += f", last visit {row['last_visit_date']:%Y-%m-%d}"
+        lines.append(f"\n{row['rank']:>4}. {row['kiln_id']}  priority {row['priority']:.1f}  ({status})")
+        lines += [f"        {r['text']}" for r in why] or ["        no component gives points"]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bhatta", description="Bhatta Atlas command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +325,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="regenerate the synthetic demo layers (deterministic)")
     p.add_argument("--out", help="folder (default data/geo/demo)")
     p.add_argument("--seed", type=int)
+    p = sub.add_parser("gaps", help="coverage, service deserts, DVC and the underserved index of every area")
+    p.add_argument("--level", choices=("district", "tehsil"), default="district",
+                   help="one row per district (default) or per tehsil")
+    p.add_argument("--district", metavar="PCODE", help="only this district (e.g. PK614); at tehsil level its tehsils")
+    p = sub.add_parser("priorities", help="a district's kilns by visit priority, with the reasons")
+    p.add_argument("--district", metavar="PCODE", required=True, help="district P-code, e.g. PK614")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="show the first N kilns (default 20, 0: all)")
+    for p in (sub.choices["gaps"], sub.choices["priorities"]):
+        p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the figures describe (default today)")
+        p.add_argument("--json", action="store_true", help="print JSON (null where there is no data)")
     return parser
 
 
@@ -146,8 +347,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(args, store_it=True)
         if args.command == "demo":
             return cmd_demo(args)
+        if args.command == "gaps":
+            return cmd_gaps(args)
+        if args.command == "priorities":
+            return cmd_priorities(args)
+    except CommandError as error:
+        return _fail(str(error), as_json=getattr(args, "json", False))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader stopped early (`bhatta gaps | head`): end quietly, as a pipe expects
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit-time flush cannot fail again
+        return 141
     except Exception as error:  # last resort: one line, never a traceback, for a user in a district office
         print(f"bhatta: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_UNREADABLE

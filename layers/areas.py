@@ -404,12 +404,18 @@ def _hexagons(cells: np.ndarray) -> np.ndarray:
     return polygons
 
 
-def district_ranking(metrics: pd.DataFrame) -> pd.DataFrame:
-    """Areas from the most to the least underserved; areas without an index last, ``rank`` 1, 2, ... first."""
-    ranked = metrics.sort_values(["underserved_index", "kilns"], ascending=[False, False], na_position="last",
-                                 kind="stable").reset_index(drop=True)
+def district_ranking(metrics: pd.DataFrame, *, small_count: int = 5) -> pd.DataFrame:
+    """Areas from the most to the least underserved, ``rank`` 1, 2, ... first.
+
+    Areas without an index, or with fewer than ``small_count`` kilns (their index is not shown, and two
+    kilns make a share of 0 or 1), come last without a rank.
+    """
+    rankable = metrics["underserved_index"].notna() & (metrics["kilns"] >= small_count)
+    ranked = metrics.assign(_r=~rankable).sort_values(["_r", "underserved_index", "kilns"],
+                                                      ascending=[True, False, False], na_position="last",
+                                                      kind="stable").drop(columns="_r").reset_index(drop=True)
     ranked.insert(0, "rank", pd.array(np.arange(1, len(ranked) + 1), dtype="Int64"))
-    ranked.loc[ranked["underserved_index"].isna(), "rank"] = pd.NA
+    ranked.loc[ranked["underserved_index"].isna() | (ranked["kilns"] < small_count), "rank"] = pd.NA
     return ranked
 
 
@@ -539,6 +545,7 @@ def suppress_small(
     * shares (``share_*``, ``coverage``), index parts (``part_*``) and ``underserved_index`` of an area
       with fewer than 5 kilns in ``base`` (but at least one) are shown as ``"< 5 kilns"``; an area with
       none shows ``"no data"``;
+    * the share of kilns visited in 12 months is hidden too when the count behind it is below 5;
     * other missing numbers show ``"no data"`` (``kilns_per_active_dvc``: ``"no active DVC"``).
 
     Returns
@@ -556,6 +563,10 @@ def suppress_small(
             text = [hidden if pd.notna(v) and v < small_count else _format_count(v) for v in values]
         elif col == base or col in ("tehsil_committees", "tehsil_committees_active", "active_committees"):
             text = [_format_count(v) for v in values]
+        elif col == "share_visited_12m" and "kilns_visited_12m" in frame:  # share of a count that is hidden
+            counts = frame["kilns_visited_12m"]
+            text = ["no data" if pd.isna(v) else f"{hidden} kilns" if f or c < small_count else f"{v:.0%}"
+                    for v, f, c in zip(values, few, counts, strict=True)]
         elif col.startswith(("share_", "part_")) or col in ("coverage", "underserved_index"):
             pattern = "{:.0f}" if col == "underserved_index" else "{:.2f}" if col.startswith("part_") else "{:.0%}"
             text = ["no data" if pd.isna(v) else f"{hidden} kilns" if f else pattern.format(v)

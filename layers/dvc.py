@@ -49,3 +49,14 @@ def dvc_status(dvcs: pd.DataFrame | None, district_pcodes: pd.Series, *, as_of: 
     if "source" in merged:
         out["source"] = merged["source"].fillna("")
     return out
+
+
+def active_tehsils(dvcs: pd.DataFrame | None, *, as_of: date) -> set[str]:
+    """Tehsils whose own committee (a row with a tehsil) is notified and met within 6 months of ``as_of``."""
+    if dvcs is None or dvcs.empty or "tehsil_pcode" not in dvcs:
+        return set()
+    rows = dvcs[dvcs["tehsil_pcode"].notna()]
+    last = pd.to_datetime(rows["last_meeting_date"], errors="coerce")
+    cutoff = pd.Timestamp(as_of) - pd.DateOffset(months=ACTIVE_MONTHS)
+    active = (rows["notified"] == "yes") & (last >= cutoff) & (last <= pd.Timestamp(as_of))
+    return set(rows.loc[active, "tehsil_pcode"].astype(str))

@@ -47,7 +47,7 @@ def gap_report(
         as_of=as_of,
         settings=settings,
         kilns=kilns,
-        districts=district_ranking(tables["district"]),
+        districts=district_ranking(tables["district"], small_count=settings.small_count),
         tehsils=tables["tehsil"],
         dvc=dvc_coverage(ref, dvcs, kilns, as_of=as_of),
         synthetic=tuple(d.label for d in used if d.synthetic),

@@ -18,7 +18,7 @@ import pyproj
 import shapely
 
 from layers.catalog import LayerData
-from layers.dvc import dvc_status
+from layers.dvc import active_tehsils, dvc_status
 from loaders.geo import METRIC_CRS, WGS84
 
 VISIT_STATUSES = ("never", "overdue", "due_soon", "recent")
@@ -63,7 +63,8 @@ PRIORITY_COMPONENTS: tuple[Component, ...] = (
     Component("no_ngo", "No NGO service nearby", "context", 5.0,
               "The nearest NGO service active on the as-of date is farther than ngo_km (10 km)."),
     Component("no_active_dvc", "No active DVC", "context", 10.0,
-              "The district's vigilance committee is dormant, not notified, or has no record."),
+              "The district's vigilance committee is dormant, not notified, or has no record, and no committee "
+              "of the kiln's tehsil met within 6 months."),
 )
 """Components of the priority, in the order they are shown. A desert with no data gives no points."""
 
@@ -340,7 +341,7 @@ def kiln_gaps(
     ``last_children_date``, ``children_reported``, ``workers_latest``; per service of
     :data:`SERVICES`: ``dist_<key>_m`` (metres to the nearest; NaN when the layer has no records
     in the kiln's province) and ``desert_<key>`` (nullable boolean, ``<NA>`` for no data);
-    ``dvc_status``; ``score_<key>`` per component and ``priority`` (their sum), in points.
+    ``dvc_status`` (the district's; ``active`` where the kiln's tehsil committee is); ``score_<key>`` per component and ``priority`` (their sum), in points.
     """
     settings = settings or GapSettings()
     day = pd.Timestamp(as_of).normalize()
@@ -361,6 +362,9 @@ def kiln_gaps(
     codes = pd.Series(pd.unique(kilns["district_pcode"].dropna()))
     status = dvc_status(layers["dvcs"].frame, codes, as_of=day.date()).set_index("district_pcode")["status"]
     columns["dvc_status"] = _column(kilns, "district_pcode").map(status).fillna("unknown").to_numpy(dtype=str)
+    # a tehsil committee that meets covers its kilns even where the district committee is dormant
+    covered = _column(kilns, "tehsil_pcode").astype(str).isin(active_tehsils(layers["dvcs"].frame, as_of=day.date()))
+    columns["dvc_status"] = np.where(covered.to_numpy(), "active", columns["dvc_status"])
     scores = _scores(columns, settings)
     columns |= {f"score_{key}": points for key, points in scores.items()}
     columns["priority"] = np.round(np.sum(list(scores.values()), axis=0), 1)

@@ -256,10 +256,16 @@ def test_small_counts_are_suppressed_for_display(districts):
 
 
 def test_ranking_puts_missing_index_last(districts):
-    ranked = district_ranking(districts.reset_index())
+    ranked = district_ranking(districts.reset_index(), small_count=1)
     assert ranked["pcode"].tolist()[:2] == ["PK701", "PK601"]
     assert ranked["rank"].tolist()[:2] == [1, 2] and ranked["rank"].iloc[2:].isna().all()
     assert set(ranked["pcode"].iloc[2:]) == {"PK602", "PK603", "PK702"}
+
+
+def test_ranking_leaves_areas_with_few_kilns_unranked(districts):
+    ranked = district_ranking(districts.reset_index())  # PK701 has 2 kilns: its index is not shown
+    assert ranked["pcode"].iloc[0] == "PK601" and ranked["rank"].iloc[0] == 1
+    assert pd.isna(ranked.loc[ranked["pcode"] == "PK701", "rank"]).all()
 
 
 def _trend_kilns() -> pd.DataFrame:
@@ -349,3 +355,11 @@ def test_real_reference_gives_every_district_and_tehsil():
     assert len(by_district) == len(ref.districts) and len(by_tehsil) == len(ref.tehsils)
     assert by_district["kilns"].sum() == by_tehsil["kilns"].sum() == len(kilns)
     assert by_tehsil["population"].isna().all() and by_district["population"].notna().all()
+
+
+def test_share_of_a_hidden_count_is_hidden_too():
+    # 3 of 85 kilns visited: "4%" next to the exact kiln count would give the 3 away
+    table = pd.DataFrame({"kilns": [85, 85], "kilns_visited_12m": [3, 40], "share_visited_12m": [3 / 85, 40 / 85]})
+    shown = suppress_small(table, small_count=5)
+    assert shown["kilns_visited_12m"].tolist() == ["< 5", "40"]
+    assert shown["share_visited_12m"].tolist() == ["< 5 kilns", "47%"]

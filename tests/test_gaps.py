@@ -419,3 +419,17 @@ def test_scaled_kilns_keep_the_contract(shipped):
     gaps = kiln_gaps(more, as_of=AS_OF)
     assert len(gaps) == 12_000 and gaps["kiln_id"].is_unique
     assert gaps["dist_school_m"].notna().all()
+
+
+def test_an_active_tehsil_committee_covers_its_kilns():
+    layers = make_layers(
+        [kiln("in-tehsil", tehsil_pcode="PK61701"), kiln("elsewhere", tehsil_pcode="PK61702")],
+        committees=[{"district_pcode": LAHORE, "notified": "yes", "last_meeting_date": "2024-01-01"}],
+    )
+    tehsil_row = pd.DataFrame([{"district_pcode": LAHORE, "tehsil_pcode": "PK61701", "notified": "yes",
+                                "notified_date": None, "last_meeting_date": pd.Timestamp("2026-10-01")}])
+    dvcs = layers["dvcs"].frame
+    layers["dvcs"] = dataclasses.replace(layers["dvcs"], frame=pd.concat([dvcs, tehsil_row], ignore_index=True))
+    g = by_id(kiln_gaps(layers, as_of=AS_OF))
+    assert g.loc["in-tehsil", "dvc_status"] == "active" and g.loc["in-tehsil", "score_no_active_dvc"] == 0
+    assert g.loc["elsewhere", "dvc_status"] == "dormant" and g.loc["elsewhere", "score_no_active_dvc"] == 10
