@@ -109,9 +109,10 @@ def _words(texts: list[str]) -> dict:
     them; ``" ".join`` of the split restores each escaped text exactly. Kept only when it is smaller.
     """
     split = [t.split(" ") for t in texts]
-    counts = pd.Series([w for words in split for w in words]).value_counts(sort=True)
-    rank = {w: i for i, w in enumerate(counts.index)}
-    encoded = {"w": list(counts.index), "x": [[rank[w] for w in words] for words in split]}
+    counts = pd.Series([w for words in split for w in words], dtype=object).value_counts(sort=True)
+    vocabulary = counts.index.to_numpy(dtype=object).tolist()  # plain list: iterating Arrow strings is slow
+    rank = {w: i for i, w in enumerate(vocabulary)}
+    encoded = {"w": vocabulary, "x": [[rank[w] for w in words] for words in split]}
     plain = {"v": texts}
     return encoded if len(js_data(encoded)) < 0.8 * len(js_data(plain)) else plain
 
@@ -571,8 +572,9 @@ def _fmt_date(values: pd.Series) -> list[str]:
 
 def _source_values(frame: pd.DataFrame, default: str = "") -> list[str]:
     """Each record's source, tagged [DEMO] where synthetic."""
-    src = frame["source"].fillna("") if "source" in frame else pd.Series([default] * len(frame))
-    return [f"{s} [DEMO]" if syn else s for s, syn in zip(src, frame["synthetic"], strict=True)]
+    src = frame["source"].fillna("").to_numpy(dtype=object) if "source" in frame else [default] * len(frame)
+    synthetic = frame["synthetic"].to_numpy(dtype=bool)
+    return [f"{s} [DEMO]" if syn else s for s, syn in zip(src, synthetic, strict=True)]
 
 
 def _points(data: LayerData) -> gpd.GeoDataFrame:
