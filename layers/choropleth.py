@@ -65,6 +65,7 @@ def choropleth_map(
     demo: Sequence[str] = (),
     bins: Sequence[float] = INDEX_BINS,
     colors: Sequence[str] = INDEX_COLORS,
+    outline: gpd.GeoDataFrame | None = None,
     asset_base: str = "/app/static/vendor",
 ) -> folium.Map:
     """A map of ``areas`` filled by ``value`` in classes, grey and dashed where there is no data.
@@ -78,6 +79,8 @@ def choropleth_map(
         same index as ``areas``; ``fields`` names the ``(column, label)`` pairs shown in the tooltip.
     demo
         Labels of the demo-data layers behind the figures: flagged on the map.
+    outline
+        Boundaries drawn over the areas for orientation (the district around its hexagons).
     """
     m = folium.Map(location=[28.5, 70.0], zoom_start=6, tiles=None, prefer_canvas=True, control_scale=True)
     m.default_js = [("leaflet", f"{asset_base}/leaflet/leaflet.js")]
@@ -100,6 +103,9 @@ def choropleth_map(
         feats, style_function=style,
         tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[label for _, label in fields] + ["No data"]),
     ).add_to(m)
+    if outline is not None and len(outline):
+        folium.GeoJson(outline[["geometry"]], interactive=False,
+                       style_function=lambda _: {"color": "#222", "weight": 2, "fill": False}).add_to(m)
     minx, miny, maxx, maxy = areas.total_bounds
     m.add_child(FitOnShow([[float(miny), float(minx)], [float(maxy), float(maxx)]]))
     legend = [f"<b>{esc(title)}</b>"]

@@ -121,7 +121,8 @@ with kilns_tab:
     downloads(export, f"kiln-priorities-{state.district or state.province or 'all'}-{as_of}", "Priorities")
 
 with areas_tab:
-    levels = ["district", "tehsil"] + (["hexagon"] if state.district else [])
+    # a district's own polygon says little: its hexagons and tehsils first
+    levels = ["hexagon", "tehsil", "district"] if state.district else ["district", "tehsil"]
     level = st.radio("Areas", levels, horizontal=True, key="g_level",
                      format_func=lambda v: {"district": "Districts", "tehsil": "Tehsils",
                                             "hexagon": "H3 hexagons (about 5 km²)"}[v])
@@ -140,7 +141,9 @@ with areas_tab:
               ("share_not_recent", "Never or not recently visited")]
     fields += [(f"part_{p.key}", p.label) for p in parts if p.key != "not_recent"]
     html = choropleth_map(shapes, value="underserved_index", title="Underserved index (0-100)", labels=shown,
-                          fields=fields, demo=report.synthetic).get_root().render()
+                          fields=fields, demo=report.synthetic,
+                          outline=in_area(ref.districts.rename(columns={"ADM2_PCODE": "district_pcode"}))
+                          if level != "district" else None).get_root().render()
     st.iframe(static_map_url(html), height=520)
     st.caption("Index = weighted mean of its parts (shares of kilns, 0 to 1): "
                + "; ".join(f"{p.label} ×{p.weight:g}" for p in parts)
@@ -183,9 +186,15 @@ with time_tab:
                   title=f"Inspection coverage, {area}")
     fig.update_yaxes(tickformat=".0%")
     st.plotly_chart(fig, config={"displaylogo": False})
+    first = pd.to_datetime(layers["inspections"].frame["visit_date"]).min()
+    if pd.notna(first) and pd.Timestamp(start) < first + pd.DateOffset(months=12):
+        st.caption(f"Visit records start on {first.date().isoformat()}: before "
+                   f"{(first + pd.DateOffset(months=12)).date().isoformat()} the share counts less than a year of "
+                   "visits, so its rise there is the records starting, not more inspections.")
     visits = in_area(visits_per_month(layers["inspections"].frame, start=start, end=as_of, district=state.district))
     visits = visits.groupby("month_end", as_index=False)[["visits", "visits_with_finding"]].sum()
-    fig = px.bar(visits, x="month_end", y=["visits", "visits_with_finding"], barmode="overlay",
+    visits = visits.rename(columns={"visits": "All visits", "visits_with_finding": "Visits that recorded a finding"})
+    fig = px.bar(visits, x="month_end", y=["All visits", "Visits that recorded a finding"], barmode="overlay",
                  labels={"month_end": "Month", "value": "Visits", "variable": ""}, title="Inspection visits per month")
     st.plotly_chart(fig, config={"displaylogo": False})
     ranking = in_area(report.districts).dropna(subset=["underserved_index"]).head(20)
