@@ -146,14 +146,16 @@ def to_xlsx_bytes(frame: pd.DataFrame, *, sheet: str, sources: Sequence[str], sy
 
     Text is neutralised like the CSV and every text cell is written as a string, never a formula.
     Dates are Excel dates (``yyyy-mm-dd``), missing values empty cells, geometry ``lat``/``lon`` or
-    left out. The About sheet starts with ``DEMO DATA (synthetic)`` when ``synthetic``.
+    left out. When ``synthetic`` the data sheet's name starts with ``DEMO`` and the About sheet with
+    ``DEMO DATA (synthetic)``.
 
     openpyxl is slow with many cells (about 1–2 s for 10,000 rows of 13 columns): build the
     workbook when it is asked for, not on every page run.
     """
     table = neutralise(_tabular(frame))
     book = Workbook(write_only=True)
-    data = book.create_sheet(_sheet_title(sheet))
+    # the tab itself says DEMO: the About sheet is not the one a reader looks at first
+    data = book.create_sheet(_sheet_title(f"DEMO {sheet}" if synthetic else sheet))
     data.append(_row(data, [str(c) for c in table.columns]))
     for values in zip(*(_cells(table[c]) for c in table.columns), strict=True):
         data.append(_row(data, values))
