@@ -460,3 +460,37 @@ def test_sources_page_loads_offline(page: Page, traffic, app_url: str) -> None:
     settle(page)
     expect(page.get_by_role("heading", name="Sources and attribution")).to_be_visible()
     traffic.assert_clean()
+
+
+AREA_FILL_JS = """() => {  // the fill colours of the area map's polygons (Leaflet layers with a feature)
+  const name = Object.keys(window).find(k => k.startsWith('map_') && window.L && window[k] instanceof L.Map);
+  if (!name || document.readyState !== 'complete') return null;
+  const fills = [];
+  window[name].eachLayer(l => { if (l.feature && l.options.fillColor) fills.push(l.options.fillColor); });
+  return fills;
+}"""
+
+
+def test_gaps_page_draws_the_area_map_offline(page: Page, traffic, app_url: str) -> None:
+    """The Gaps page's area map in a hidden tab: drawn once shown, with the no-data class, nothing fetched."""
+    page.goto(f"{app_url}/gaps")
+    settle(page)
+    expect(page.get_by_text("DEMO DATA", exact=False).first).to_be_visible()
+    page.get_by_role("tab", name="Underserved areas").click()
+    deadline = time.monotonic() + MAP_TIMEOUT
+    fills = None
+    while time.monotonic() < deadline and not fills:
+        for frame in map_frames(page):
+            try:
+                fills = frame.evaluate(AREA_FILL_JS) or fills
+            except PlaywrightError:
+                continue
+        page.wait_for_timeout(200)
+    assert fills and len(fills) == 65, fills  # every district, Karachi's (no kilns detected) included
+    assert "#d9d9d9" in fills and len(set(fills)) >= 3  # the no-data grey and at least two classes
+    frame = next(f for f in map_frames(page) if f.evaluate(AREA_FILL_JS))
+    width = frame.evaluate("() => document.querySelector('.leaflet-container').getBoundingClientRect().width")
+    zoom = frame.evaluate(
+        "() => window[Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map)].getZoom()")
+    assert width > 300 and zoom >= 5, (width, zoom)  # fitted to Punjab and Sindh, not left at the world view
+    traffic.assert_clean()
