@@ -35,6 +35,7 @@ from _results import write_json, write_md  # benchmarks/ is on sys.path when a s
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 NAIVE_LIMIT_S = 120.0
+EXTRA_RETURNING_VISITS = 4
 OURS_LIMIT_S = 60.0
 TARGETS_10K = {"first_paint_returning_s": 1.5, "district_change_s": 0.5, "map_payload_mb": 2.0, "rss_mb": 500}
 SPEEDUP_TARGET = 20.0
@@ -277,6 +278,18 @@ def measure(browser, app: App, *, limit_s: float, district_label: str, district_
     out["websocket_bytes_wire"] = app.proxy.to_browser_ws
     out["websocket_bytes_decoded"] = sum(ws_frames)
     out["returning_map_asset_bytes_decoded"] = sum(assets.values())
+    if painted:  # ours: more returning visits, the median reported (one visit varies by ±0.4 s here)
+        visits = [out["first_paint_returning_s"]]
+        for _ in range(EXTRA_RETURNING_VISITS):
+            again = context.new_page()
+            t1 = time.perf_counter()
+            again.goto(app.url, wait_until="commit")
+            if _wait_for_kilns(again, t1 + limit_s) and (at := _painted_at(again)):
+                visits.append(round((at - again.evaluate("() => performance.timeOrigin")) / 1000, 3))
+            again.wait_for_timeout(1000)
+            again.close()
+        out["returning_visits_s"] = visits
+        out["first_paint_returning_s"] = sorted(visits)[len(visits) // 2]
 
     for frame in page.frames:
         if frame != page.main_frame:
