@@ -1,4 +1,4 @@
-"""The `bhatta` command: check and import files, regenerate the demo data, report gaps and priorities."""
+"""The `bhatta` command: check and import files, regenerate the demo data, report gaps and priorities, plan routes."""
 
 from __future__ import annotations
 
@@ -306,6 +306,85 @@ def cmd_priorities(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _start_point(text: str | None, ref, district: str) -> tuple[tuple[float, float], str]:
+    """``--start LAT,LON``, or the district's headquarters town; with a name for the route files."""
+    if text is None:
+        hq = ref.district_hq.set_index("ADM2_PCODE").loc[district]
+        return (float(hq["lat"]), float(hq["lon"])), f"{hq['hq_name']} (district headquarters)"
+    try:
+        lat, lon = (float(x) for x in text.split(","))
+    except ValueError:
+        raise CommandError(f"--start takes LAT,LON (e.g. 31.1167,74.45), got {text!r}") from None
+    if not (23 <= lat <= 37 and 60 <= lon <= 78):
+        raise CommandError(f"--start {text!r} is not in Pakistan: give LAT,LON, latitude first")
+    return (lat, lon), "Start"
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    """Plan a day's (or days') route in a district, print it, and write GPX/KML/PDF when asked."""
+    for name in ("hours", "km", "days"):
+        value = getattr(args, name)
+        if value is not None and value <= 0:
+            raise CommandError(f"--{name} must be positive, got {value}")
+    import dataclasses
+
+    import pandas as pd
+
+    from layers.mapview import ATTRIBUTION, priority_parts
+    from layers.route_export import route_gpx, route_kml
+    from layers.route_map import day_places, stop_rows
+    from layers.route_sheet import route_sheet_pdf
+    from layers.routing import RouteSettings, candidates_for, plan_routes
+
+    report, ref, district = _gap_report(args)
+    start, office = _start_point(args.start, ref, district)
+    settings = RouteSettings(hours_per_day=args.hours, km_budget=args.km, days=args.days)
+    gaps = report.kilns[report.kilns["district_pcode"] == district]
+    candidates, left_out = candidates_for(gaps, district=district, as_of=report.as_of, settings=settings)
+    plan = plan_routes(candidates, start=start, settings=settings)
+    if len(left_out):
+        plan = dataclasses.replace(plan, dropped=pd.concat([plan.dropped, left_out], ignore_index=True))
+    about = _district_about(ref, district)
+    title = f"Inspection route, {about['name']} ({district}), {report.as_of.isoformat()}"
+    places = day_places(plan, office=office)
+    planned = gaps[gaps["kiln_id"].isin(plan.stops["kiln_id"])]
+    why = pd.Series(priority_parts(planned), index=planned["kiln_id"].to_numpy(), dtype=object)
+    written = []
+    for path, make in ((args.gpx, lambda: route_gpx(places, title=title, note=plan.assumptions).encode()),
+                       (args.kml, lambda: route_kml(places, title=title, note=plan.assumptions).encode()),
+                       (args.pdf, lambda: route_sheet_pdf(places, title=title, rows=stop_rows(plan, why),
+                                                          outline=ref.districts.set_index("ADM2_PCODE").geometry[district],
+                                                          demo=report.synthetic, sources=[*report.sources, ATTRIBUTION],
+                                                          assumptions=plan.assumptions))):
+        if path:
+            Path(path).write_bytes(make())
+            written.append(path)
+    if args.json:
+        out = {**_about(report), "district": about, "start": list(start), "assumptions": plan.assumptions,
+               "total_priority": plan.total_priority, "within_budget": plan.within_budget,
+               "messages": list(plan.messages), "routes": _records(plan.routes), "stops": _records(plan.stops),
+               "dropped": _records(plan.dropped[["kiln_id", "priority", "code", "reason"]]), "written": written}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    lines = [*_demo_lines(report), title, f"From {office} at {start[0]:.5f},{start[1]:.5f}. {plan.assumptions}."]
+    lines += [f"! {m}" for m in plan.messages]
+    for route in plan.routes.itertuples():
+        budget = f" of {route.km_budget:.0f}" if pd.notna(route.km_budget) else ""
+        lines.append(f"\nDay {route.day}: {route.visits} kilns, priority {route.priority:.1f}, "
+                     f"{route.km:.1f} km{budget}, {route.minutes / 60:.1f} h of {route.minutes_budget / 60:g}, "
+                     f"back {route.back}{'' if route.within_budget else '  OVER BUDGET'}")
+        for stop in plan.stops[plan.stops["route"] == route.route].itertuples():
+            lines.append(f"  {stop.order:>2}. {stop.arrival}  {stop.kiln_id:<12} +{stop.leg_km:5.1f} km  "
+                         f"priority {stop.priority:5.1f}  {why.get(stop.kiln_id, '')}")
+        lines.append(f"      back at the start: +{route.return_km:.1f} km")
+    counts = plan.dropped["reason"].value_counts()
+    lines.append(f"\nLeft out: {len(plan.dropped)} kilns")
+    lines += [f"  {n:>4}  {reason}" for reason, n in counts.items()]
+    lines += [f"Wrote {path}" for path in written]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bhatta", description="Bhatta Atlas command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -332,7 +411,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("priorities", help="a district's kilns by visit priority, with the reasons")
     p.add_argument("--district", metavar="PCODE", required=True, help="district P-code, e.g. PK614")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="show the first N kilns (default 20, 0: all)")
-    for p in (sub.choices["gaps"], sub.choices["priorities"]):
+    p = sub.add_parser("route", help="a day's inspection route in a district within hours and km")
+    p.add_argument("--district", metavar="PCODE", required=True, help="district P-code, e.g. PK614")
+    p.add_argument("--start", metavar="LAT,LON", help="start and end (default: the district headquarters town)")
+    p.add_argument("--hours", type=float, default=8.0, help="working hours per day (default 8)")
+    p.add_argument("--km", type=float, help="distance budget per day in km (default: none)")
+    p.add_argument("--days", type=int, default=1, help="number of days (default 1)")
+    p.add_argument("--gpx", metavar="OUT", help="write the route as GPX (OsmAnd, Organic Maps)")
+    p.add_argument("--kml", metavar="OUT", help="write the route as KML (Google Earth)")
+    p.add_argument("--pdf", metavar="OUT", help="write the printable route sheet")
+    for p in (sub.choices["gaps"], sub.choices["priorities"], sub.choices["route"]):
         p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the figures describe (default today)")
         p.add_argument("--json", action="store_true", help="print JSON (null where there is no data)")
     return parser
@@ -351,6 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_gaps(args)
         if args.command == "priorities":
             return cmd_priorities(args)
+        if args.command == "route":
+            return cmd_route(args)
     except CommandError as error:
         return _fail(str(error), as_json=getattr(args, "json", False))
     except KeyboardInterrupt:

@@ -17,6 +17,7 @@ st.set_page_config(page_title="Bhatta Atlas", page_icon=str(FAVICON), layout="wi
 pages = [
     st.Page("views/map.py", title="Map", default=True),  # the default page lives at / (a url_path is ignored)
     st.Page("views/gaps.py", title="Gaps", url_path="gaps"),
+    st.Page("views/routes.py", title="Routes", url_path="routes"),
     st.Page("views/data.py", title="Load data", url_path="data"),
     st.Page("views/sources.py", title="Sources", url_path="sources"),
 ]

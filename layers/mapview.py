@@ -546,7 +546,7 @@ def display_boundaries(ref: Reference) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFra
     return provinces, districts
 
 
-def _priority_parts(gaps: pd.DataFrame) -> list[str]:
+def priority_parts(gaps: pd.DataFrame) -> list[str]:
     """Each kiln's priority parts as "label +points", largest first (the Gaps page words them in full).
 
     Short labels repeat across kilns, so the popup text costs little in the map payload.
@@ -623,7 +623,7 @@ def point_layers(
             g = gaps.loc[k.index]
             popup += [PopupField("Visit status", g["visit_status"].str.replace("_", " ").tolist()),
                       PopupField("Priority", [f"{p:g}" for p in g["priority"]]),
-                      PopupField("Why (points)", _priority_parts(g))]
+                      PopupField("Why (points)", priority_parts(g))]
         popup.append(PopupField("Source", _source_values(k, layers["kilns"].sources[0])))
         return PointLayer(
             "kilns", "Brick kiln", k.geometry.y.to_numpy(), k.geometry.x.to_numpy(),

@@ -31,7 +31,7 @@ from loaders.validate import check_file
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 # page scripts as app.py names them (not in a ``pages`` folder: see test_deep_link_runs_the_shared_sidebar)
-PAGE = {name: f"views/{name}.py" for name in ("map", "gaps", "data", "sources")}
+PAGE = {name: f"views/{name}.py" for name in ("map", "gaps", "routes", "data", "sources")}
 TIMEOUT = 60
 
 SYNTHETIC = ("inspections", "dvcs", "schools", "health", "ngo")
@@ -388,3 +388,21 @@ def test_gaps_page_area_table_marks_no_data_and_hides_small_counts(db):
     assert karachi["kilns"] == "0"
     small = table[table["visits_12m"].str.startswith("<")]
     assert (small["visits_12m"] == "< 5").all()
+
+
+def test_routes_page_asks_for_a_district_then_plans_within_budget(db):
+    at = run_app("routes")
+    assert any("Choose a district" in i.value for i in at.info)
+    at = run_app("routes", district="PK614")
+    at.button[0].click()
+    rerun(at)
+    figures = metrics(at)
+    planned, total = figures["Kilns planned"].split(" of ")
+    assert int(planned) > 0 and total == "636"
+    km, budget = (float(x.split()[0]) for x in figures["Distance"].replace(" km", "").split(" / "))
+    assert km <= budget == 120
+    assert at.warning[0].value.startswith("**DEMO DATA**")
+    left_out = at.dataframe[1].value
+    assert len(left_out) + int(planned) == 636 and left_out["reason"].str.len().gt(0).all()
+    assert [d.label for d in at.get("download_button")] == ["GPX (OsmAnd, Organic Maps)", "KML (Google Earth)", "CSV",
+                                                             "Route sheet (PDF)"]

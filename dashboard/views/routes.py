@@ -1,0 +1,117 @@
+"""Routes page: a day's inspection route from the district office within time and fuel, to take along."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.resources import get_gap_report, get_reference, static_map_url
+from layers.export import to_csv_bytes
+from layers.gaps import GapSettings
+from layers.mapview import ATTRIBUTION, priority_parts
+from layers.route_export import google_maps_links, route_gpx, route_kml
+from layers.route_map import day_places, route_map, stop_rows
+from layers.route_sheet import route_sheet_pdf
+from layers.routing import RouteSettings, candidates_for, plan_routes
+
+ref = get_reference()
+state = st.session_state["view"]
+st.markdown("#### Inspection route")
+if not state.district:
+    st.info("Choose a district in the sidebar: a route starts from its district office.")
+    st.stop()
+
+names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
+hq = ref.district_hq.set_index("ADM2_PCODE").loc[state.district]
+office = f"{hq['hq_name']} (district headquarters)"
+report = get_gap_report(state.end, GapSettings())
+gaps = report.kilns[report.kilns["district_pcode"] == state.district]
+if report.synthetic:
+    st.warning(f"**DEMO DATA** — the priorities use {', '.join(report.synthetic)}, which are synthetic.", icon="⚠️")
+
+with st.form("route"):
+    c1, c2, c3 = st.columns(3)
+    start_text = c1.text_input("Start and end (lat, lon)", f"{hq['lat']:.5f}, {hq['lon']:.5f}",
+                               help=f"Default: {hq['hq_name']}, the district's headquarters town (GeoNames)")
+    days = c1.number_input("Days", 1, 10, 1)
+    hours = c2.number_input("Working hours per day", 1.0, 14.0, 8.0, 0.5)
+    visit_min = c2.number_input("Minutes per visit", 5, 240, 45, 5)
+    km = c3.number_input("Distance budget per day (km, 0 = none)", 0.0, 1000.0, 120.0, 10.0,
+                         help="Fuel: litres × km per litre")
+    recent = c3.number_input("Skip kilns visited within (days)", 0, 365, 30)
+    ranked = gaps.sort_values("priority", ascending=False)
+    options = ranked["kiln_id"].tolist()
+    must = st.multiselect("Kilns that must be visited", options, max_selections=20)
+    skip = st.multiselect("Kilns to leave out today", options)
+    c4, c5 = st.columns(2)
+    factor = c4.number_input("Road factor (road km ÷ straight km)", 1.0, 3.0, 1.3, 0.05)
+    speed = c5.number_input("Average speed (km/h)", 5.0, 100.0, 35.0, 5.0)
+    go = st.form_submit_button("Plan route", type="primary")
+
+try:
+    start = tuple(float(x) for x in start_text.split(","))
+    if len(start) != 2 or not (23 <= start[0] <= 37 and 60 <= start[1] <= 78):
+        raise ValueError
+except ValueError:
+    st.error(f"Start must be 'latitude, longitude' in Pakistan, e.g. {hq['lat']:.4f}, {hq['lon']:.4f}; "
+             f"got {start_text!r}.")
+    st.stop()
+settings = RouteSettings(road_factor=factor, speed_kmh=speed, minutes_per_visit=float(visit_min),
+                         hours_per_day=float(hours), km_budget=km or None, days=int(days),
+                         skip_visited_within_days=int(recent) or None)
+key = (state.district, state.end, start, settings, tuple(must), tuple(skip))
+if go:
+    with st.spinner("Choosing and ordering kilns…"):
+        candidates, left_out = candidates_for(gaps, district=state.district, as_of=state.end, settings=settings,
+                                              must_visit=must)
+        plan = plan_routes(candidates, start=start, settings=settings, must_visit=must, skip=skip)
+        if len(left_out):
+            plan = dataclasses.replace(plan, dropped=pd.concat([plan.dropped, left_out], ignore_index=True))
+    st.session_state.update(route_plan=plan, route_key=key)
+plan = st.session_state.get("route_plan") if st.session_state.get("route_key") == key else None
+if plan is None:
+    st.caption(f"{len(gaps):,} detected kilns in {names[state.district]}. Set the budget and press *Plan route*.")
+    st.stop()
+
+for message in plan.messages:
+    st.warning(message)
+totals = plan.routes
+c = st.columns(4)
+c[0].metric("Kilns planned", f"{len(plan.stops)} of {len(gaps):,}")
+c[1].metric("Priority covered", f"{plan.total_priority:,.0f}")
+c[2].metric("Distance", f"{totals['km'].sum():.0f} km" + (f" / {km * days:.0f}" if km else ""))
+c[3].metric("Time", f"{totals['minutes'].sum() / 60:.1f} h / {hours * days:g} h")
+st.caption(plan.assumptions)
+outline = ref.districts.set_index("ADM2_PCODE").geometry.get(state.district)
+html = route_map(plan, office=office, outline=outline, demo=report.synthetic).get_root().render()
+st.iframe(static_map_url(html), height=520)
+
+planned = gaps[gaps["kiln_id"].isin(plan.stops["kiln_id"])]
+why = pd.Series(priority_parts(planned), index=planned["kiln_id"].to_numpy(), dtype=object)
+table = plan.stops[["day", "order", "kiln_id", "arrival", "departure", "leg_km", "cum_km", "priority"]].round(1)
+st.dataframe(table.assign(why=table["kiln_id"].map(why)), hide_index=True,
+             column_config={"why": st.column_config.TextColumn("Why (points)", width="large")})
+st.markdown("**Left out, and why**")
+st.dataframe(plan.dropped[["kiln_id", "priority", "reason"]].sort_values("priority", ascending=False),
+             hide_index=True, height=260)
+
+places = day_places(plan, office=office)
+title = f"Inspection route, {names[state.district]}, {state.end.isoformat()}"
+sources = [*report.sources, ATTRIBUTION]
+c = st.columns(4)
+c[0].download_button("GPX (OsmAnd, Organic Maps)", route_gpx(places, title=title, note=plan.assumptions),
+                     "route.gpx", "application/gpx+xml")
+c[1].download_button("KML (Google Earth)", route_kml(places, title=title, note=plan.assumptions), "route.kml",
+                     "application/vnd.google-earth.kml+xml")
+c[2].download_button("CSV", to_csv_bytes(plan.stops, sources=sources, synthetic=bool(report.synthetic),
+                                         notes=[plan.assumptions]), "route.csv", "text/csv")
+c[3].download_button("Route sheet (PDF)", route_sheet_pdf(places, title=title, rows=stop_rows(plan, why), outline=outline,
+                                                          demo=report.synthetic, sources=sources,
+                                                          assumptions=plan.assumptions),
+                     "route-sheet.pdf", "application/pdf")
+for number, day in enumerate(places, start=1):
+    links = google_maps_links(day)
+    if links:
+        st.markdown(f"Day {number} in Google Maps: " + " · ".join(f"[leg {i}]({u})" for i, u in enumerate(links, 1)))

@@ -1,0 +1,85 @@
+"""A planned route on a map, and the plan turned into places and rows for the take-along files."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from layers.choropleth import FitOnShow
+from layers.html import esc
+from layers.mapview import ATTRIBUTION, Attribution, HtmlOverlay
+from layers.route_export import Place
+from layers.route_sheet import DAY_COLORS
+from layers.routing import RoutePlan
+
+
+def day_places(plan: RoutePlan, *, office: str) -> list[list[Place]]:
+    """Per route the places in visiting order: the office, the kilns, the office (or the end point)."""
+    start = Place(plan.start[0], plan.start[1], office)
+    end = Place(plan.end[0], plan.end[1], office if plan.end == plan.start else "End")
+    days = []
+    for _, stops in plan.stops.groupby("route", sort=True):
+        kilns = [Place(r.lat, r.lon, f"{r.order}. {r.kiln_id}", f"arrive {r.arrival}, priority {r.priority:g}")
+                 for r in stops.sort_values("order").itertuples()]
+        days.append([start, *kilns, end])
+    return days
+
+
+def stop_rows(plan: RoutePlan, why: pd.Series | None = None) -> list[list[dict]]:
+    """Per route the table rows of the route sheet (text), with each kiln's priority parts when given."""
+    rows = []
+    for _, stops in plan.stops.groupby("route", sort=True):
+        rows.append([{"order": r.order, "kiln": r.kiln_id, "arrival": r.arrival, "leg_km": f"{r.leg_km:.1f}",
+                      "priority": f"{r.priority:g}", "why": "" if why is None else str(why.get(r.kiln_id, ""))}
+                     for r in stops.sort_values("order").itertuples()])
+    return rows
+
+
+def route_map(plan: RoutePlan, *, office: str, outline: shapely.Geometry | None = None,
+              demo: tuple[str, ...] = (), asset_base: str = "/app/static/vendor") -> folium.Map:
+    """Numbered stops and a line per day over the area outline; left-out candidates as grey dots."""
+    m = folium.Map(location=list(plan.start), zoom_start=9, tiles=None, prefer_canvas=True, control_scale=True)
+    m.default_js = [("leaflet", f"{asset_base}/leaflet/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{asset_base}/leaflet/leaflet.css")]
+    if outline is not None:
+        folium.GeoJson(shapely.to_geojson(shapely.simplify(outline, 0.002)), interactive=False,
+                       style_function=lambda _: {"color": "#222", "weight": 2, "fillColor": "#f4f4f4",
+                                                 "fillOpacity": 0.5}).add_to(m)
+    left = plan.dropped.dropna(subset=["lat", "lon"])
+    if len(left):  # one GeoJSON layer, not a marker object per kiln (a district has hundreds)
+        points = gpd.GeoDataFrame({"kiln": [esc(k) for k in left["kiln_id"]],
+                                   "reason": [esc(r) for r in left["reason"]]},
+                                  geometry=gpd.points_from_xy(left["lon"], left["lat"]), crs="EPSG:4326")
+        folium.GeoJson(points, marker=folium.CircleMarker(radius=3, color="#999", weight=1, fill=True,
+                                                          fill_opacity=0.6),
+                       tooltip=folium.GeoJsonTooltip(fields=["kiln", "reason"], aliases=["Left out", "Why"])).add_to(m)
+    for number, places in enumerate(day_places(plan, office=office), start=1):
+        color = DAY_COLORS[(number - 1) % len(DAY_COLORS)]
+        folium.PolyLine([[p.lat, p.lon] for p in places], color=color, weight=3, opacity=0.85,
+                        tooltip=f"Day {number}").add_to(m)
+        for i, place in enumerate(places[1:-1], start=1):
+            icon = folium.DivIcon(html=f'<div style="background:{color};color:#fff;border-radius:50%;width:20px;'
+                                       f'height:20px;line-height:20px;text-align:center;font:600 11px system-ui;'
+                                       f'border:1px solid #fff">{i}</div>', icon_size=(20, 20), icon_anchor=(10, 10))
+            # a tooltip, not a folium Popup: folium's popups need jQuery, which this offline map does not load
+            folium.Marker([place.lat, place.lon], icon=icon,
+                          tooltip=f"<b>{esc(place.name)}</b><br>{esc(place.note)}").add_to(m)
+    folium.Marker(list(plan.start), tooltip=esc(office),
+                  icon=folium.DivIcon(html='<div style="width:14px;height:14px;background:#000"></div>',
+                                      icon_size=(14, 14), icon_anchor=(7, 7))).add_to(m)
+    points = [plan.start, plan.end, *zip(plan.stops["lat"], plan.stops["lon"], strict=True)]
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    if outline is not None:
+        minx, miny, maxx, maxy = outline.bounds
+        lats, lons = [*lats, miny, maxy], [*lons, minx, maxx]
+    m.add_child(FitOnShow([[min(lats), min(lons)], [max(lats), max(lons)]]))
+    legend = "<br>".join(f"<span class='bh-sw' style='background:{DAY_COLORS[(i - 1) % len(DAY_COLORS)]}'></span>"
+                         f"Day {i}" for i in sorted(plan.stops["day"].unique())) if len(plan.stops) else "No stops"
+    legend += "<br><span class='bh-sw' style='background:#999'></span>left out (see the table)"
+    m.add_child(HtmlOverlay(f"<details open><summary>Route</summary>{legend}</details>", "bh-legend"))
+    if demo:
+        m.add_child(HtmlOverlay(f"DEMO DATA behind the priorities: {esc(', '.join(demo))}", "bh-demo"))
+    m.add_child(Attribution(ATTRIBUTION))
+    return m
