@@ -326,29 +326,23 @@ def cmd_route(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value <= 0:
             raise CommandError(f"--{name} must be positive, got {value}")
-    import dataclasses
-
     import pandas as pd
 
-    from layers.mapview import ATTRIBUTION, priority_parts
+    from layers.mapview import ATTRIBUTION
     from layers.route_export import route_gpx, route_kml
-    from layers.route_map import day_places, stop_rows
+    from layers.route_map import day_places, plan_area, stop_reasons, stop_rows
     from layers.route_sheet import route_sheet_pdf
-    from layers.routing import RouteSettings, candidates_for, plan_routes
+    from layers.routing import RouteSettings
 
     report, ref, district = _gap_report(args)
     start, office = _start_point(args.start, ref, district)
     settings = RouteSettings(hours_per_day=args.hours, km_budget=args.km, days=args.days)
     gaps = report.kilns[report.kilns["district_pcode"] == district]
-    candidates, left_out = candidates_for(gaps, district=district, as_of=report.as_of, settings=settings)
-    plan = plan_routes(candidates, start=start, settings=settings)
-    if len(left_out):
-        plan = dataclasses.replace(plan, dropped=pd.concat([plan.dropped, left_out], ignore_index=True))
+    plan = plan_area(gaps, district=district, start=start, as_of=report.as_of, settings=settings)
     about = _district_about(ref, district)
     title = f"Inspection route, {about['name']} ({district}), {report.as_of.isoformat()}"
     places = day_places(plan, office=office)
-    planned = gaps[gaps["kiln_id"].isin(plan.stops["kiln_id"])]
-    why = pd.Series(priority_parts(planned), index=planned["kiln_id"].to_numpy(), dtype=object)
+    why = stop_reasons(plan, gaps)
     written = []
     for path, make in ((args.gpx, lambda: route_gpx(places, title=title, note=plan.assumptions).encode()),
                        (args.kml, lambda: route_kml(places, title=title, note=plan.assumptions).encode()),

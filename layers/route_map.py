@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Collection
+from datetime import date
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -9,10 +13,29 @@ import shapely
 
 from layers.choropleth import FitOnShow
 from layers.html import esc
-from layers.mapview import ATTRIBUTION, Attribution, HtmlOverlay
+from layers.mapview import ATTRIBUTION, Attribution, HtmlOverlay, priority_parts
 from layers.route_export import Place
 from layers.route_sheet import DAY_COLORS
-from layers.routing import RoutePlan
+from layers.routing import RoutePlan, RouteSettings, candidates_for, plan_routes
+
+
+def plan_area(
+    gaps: pd.DataFrame, *, district: str, start: tuple[float, float], as_of: date, settings: RouteSettings,
+    must_visit: Collection[str] = (), skip: Collection[str] = (),
+) -> RoutePlan:
+    """A district's plan with every one of its kilns accounted for: planned, or left out with a reason."""
+    candidates, left_out = candidates_for(gaps, district=district, as_of=as_of, settings=settings,
+                                          must_visit=must_visit)
+    plan = plan_routes(candidates, start=start, settings=settings, must_visit=must_visit, skip=skip)
+    if len(left_out):
+        plan = dataclasses.replace(plan, dropped=pd.concat([plan.dropped, left_out], ignore_index=True))
+    return plan
+
+
+def stop_reasons(plan: RoutePlan, gaps: pd.DataFrame) -> pd.Series:
+    """Each planned kiln's priority parts ("label +points"), by kiln id."""
+    planned = gaps[gaps["kiln_id"].isin(plan.stops["kiln_id"])]
+    return pd.Series(priority_parts(planned), index=planned["kiln_id"].to_numpy(), dtype=object)
 
 
 def day_places(plan: RoutePlan, *, office: str) -> list[list[Place]]:

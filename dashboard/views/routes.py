@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-import pandas as pd
 import streamlit as st
 
 from dashboard.resources import get_gap_report, get_reference, static_map_url
 from layers.export import to_csv_bytes
 from layers.gaps import GapSettings
-from layers.mapview import ATTRIBUTION, priority_parts
+from layers.mapview import ATTRIBUTION
 from layers.route_export import google_maps_links, route_gpx, route_kml
-from layers.route_map import day_places, route_map, stop_rows
+from layers.route_map import day_places, plan_area, route_map, stop_reasons, stop_rows
 from layers.route_sheet import route_sheet_pdf
-from layers.routing import RouteSettings, candidates_for, plan_routes
+from layers.routing import RouteSettings
 
 ref = get_reference()
 state = st.session_state["view"]
@@ -64,11 +61,8 @@ settings = RouteSettings(road_factor=factor, speed_kmh=speed, minutes_per_visit=
 key = (state.district, state.end, start, settings, tuple(must), tuple(skip))
 if go:
     with st.spinner("Choosing and ordering kilns…"):
-        candidates, left_out = candidates_for(gaps, district=state.district, as_of=state.end, settings=settings,
-                                              must_visit=must)
-        plan = plan_routes(candidates, start=start, settings=settings, must_visit=must, skip=skip)
-        if len(left_out):
-            plan = dataclasses.replace(plan, dropped=pd.concat([plan.dropped, left_out], ignore_index=True))
+        plan = plan_area(gaps, district=state.district, start=start, as_of=state.end, settings=settings,
+                         must_visit=must, skip=skip)
     st.session_state.update(route_plan=plan, route_key=key)
 plan = st.session_state.get("route_plan") if st.session_state.get("route_key") == key else None
 if plan is None:
@@ -88,8 +82,7 @@ outline = ref.districts.set_index("ADM2_PCODE").geometry.get(state.district)
 html = route_map(plan, office=office, outline=outline, demo=report.synthetic).get_root().render()
 st.iframe(static_map_url(html), height=520)
 
-planned = gaps[gaps["kiln_id"].isin(plan.stops["kiln_id"])]
-why = pd.Series(priority_parts(planned), index=planned["kiln_id"].to_numpy(), dtype=object)
+why = stop_reasons(plan, gaps)
 table = plan.stops[["day", "order", "kiln_id", "arrival", "departure", "leg_km", "cum_km", "priority"]].round(1)
 st.dataframe(table.assign(why=table["kiln_id"].map(why)), hide_index=True,
              column_config={"why": st.column_config.TextColumn("Why (points)", width="large")})
