@@ -52,8 +52,8 @@ IMMUTABLE_MTIME = 946_684_800  # 2000-01-01: see map_url
 def map_url(view: MapView, version: tuple) -> str:
     """URL of the map document for a view and data version, built once (about 0.8 s).
 
-    A static file rather than inline HTML: the server gzips it and the browser revalidates it by ETag,
-    so a returning visit or a rerun (a district change) sends a short URL instead of megabytes.
+    A static file rather than inline HTML: the server gzips it and a returning browser reuses it from its
+    cache (see _write_static), so a returning visit or a rerun (a district change) sends a short URL.
     The name is the content's hash, so a changed map is a new file.
     """
     gaps = _gap_report(version, view.window.end, GapSettings()).kilns  # popups: why this kiln

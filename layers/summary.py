@@ -36,7 +36,8 @@ class Window:
         return (dates >= pd.Timestamp(self.start)) & (dates <= pd.Timestamp(self.end))
 
 
-def _in_area(frame: pd.DataFrame, district: str | None, province: str | None) -> pd.DataFrame:
+def in_area(frame: pd.DataFrame, district: str | None, province: str | None) -> pd.DataFrame:
+    """Rows of one district (P-code), of one province (``PK6``/``PK7``), or all; by ``district_pcode``."""
     if district:
         return frame[frame["district_pcode"] == district]
     if province:
@@ -61,12 +62,12 @@ def area_figures(
     province: str | None = None,
 ) -> list[Figure]:
     """Figures for one district (``district`` P-code), one province (``PK6``/``PK7``) or both."""
-    pop = _in_area(ref.population.rename(columns={"ADM2_PCODE": "district_pcode"}), district, province)
+    pop = in_area(ref.population.rename(columns={"ADM2_PCODE": "district_pcode"}), district, province)
     figures = [Figure("Population 2023", f"{int(pop['pop_total_2023'].sum()):,}", POPULATION_SOURCE,
                       note="Karachi districts approximate" if (pop["mapping"] == "approximate_karachi").any() else "")]
 
     kilns = layers["kilns"]
-    n_kilns = len(_in_area(kilns.frame, district, province))
+    n_kilns = len(in_area(kilns.frame, district, province))
     figures.append(Figure(
         "Kilns detected", f"{n_kilns:,}" if n_kilns else "not detected",
         " · ".join(kilns.sources), kilns.synthetic,
@@ -75,7 +76,7 @@ def area_figures(
     ))
 
     visits = layers["inspections"]
-    area_visits = _in_area(visits.frame, district, province)
+    area_visits = in_area(visits.frame, district, province)
     year_ago = max(window.start, (pd.Timestamp(window.end) - pd.DateOffset(months=12)).date())
     visited = last_visits(area_visits, Window(year_ago, window.end))
     share = f"{len(visited) / n_kilns:.0%} of detected kilns · " if n_kilns else ""
@@ -91,7 +92,7 @@ def area_figures(
                               " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic,
                               note=detail if status["status"] != "unknown" else "no DVC record for this district"))
     else:
-        pcodes = _in_area(ref.districts.rename(columns={"ADM2_PCODE": "district_pcode"}), None, province)["district_pcode"]
+        pcodes = in_area(ref.districts.rename(columns={"ADM2_PCODE": "district_pcode"}), None, province)["district_pcode"]
         statuses = dvc_status(layers["dvcs"].frame, pcodes, as_of=window.end)["status"].value_counts()
         counts = [f"{statuses.get(s, 0)} {STATUS_LABELS[s].split(' (')[0].lower()}" for s in STATUS_LABELS]
         figures.append(Figure("Districts with an active DVC", f"{statuses.get('active', 0)} of {len(pcodes)}",
@@ -100,6 +101,6 @@ def area_figures(
 
     for layer, label in (("schools", "Schools"), ("health", "Health units"), ("ngo", "NGO services")):
         data = layers[layer]
-        figures.append(Figure(label, f"{len(_in_area(data.frame, district, province)):,}",
+        figures.append(Figure(label, f"{len(in_area(data.frame, district, province)):,}",
                               " · ".join(data.sources), data.synthetic))
     return figures

@@ -24,6 +24,7 @@ from layers.dvc import STATUS_LABELS
 from layers.export import to_csv_bytes, to_xlsx_bytes
 from layers.gaps import DEFAULT_WEIGHTS, PRIORITY_COMPONENTS, GapSettings, explain_parts, rank_priorities
 from layers.mapview import ATTRIBUTION
+from layers.summary import in_area as area_rows
 
 ref = get_reference()
 layers = get_layers()
@@ -64,12 +65,8 @@ if report.synthetic:
                "Only boundaries, kilns and population are real.", icon="⚠️")
 
 
-def in_area(frame: pd.DataFrame, column: str = "district_pcode") -> pd.DataFrame:
-    if state.district:
-        return frame[frame[column] == state.district]
-    if state.province:
-        return frame[frame[column].astype(str).str.startswith(state.province)]
-    return frame
+def in_area(frame: pd.DataFrame) -> pd.DataFrame:
+    return area_rows(frame, state.district, state.province)
 
 
 def downloads(frame: pd.DataFrame, stem: str, sheet: str) -> None:
@@ -98,11 +95,12 @@ with kilns_tab:
                "recorded finding. Satellite detections undercount: kilns not detected are not listed.")
     ranked = rank_priorities(kilns, limit=500)
     parts = explain_parts(ranked, settings)
+    reasons = [list(p.dropna()) for _, p in parts.iterrows()]  # each kiln's reasons, for the table and the export
     table = pd.DataFrame({
         "Rank": ranked["rank"], "Kiln": ranked["kiln_id"], "District": ranked["district_pcode"].map(names),
         "Priority": ranked["priority"], "Status": ranked["visit_status"].str.replace("_", " "),
         "Last visit": ranked["last_visit_date"].dt.date,
-        "Why this kiln": ["\n".join(p.dropna()) for _, p in parts.iterrows()],
+        "Why this kiln": ["\n".join(r) for r in reasons],
     })
     st.dataframe(table, hide_index=True, height=420,
                  column_config={"Why this kiln": st.column_config.TextColumn(width="large")})
@@ -117,7 +115,7 @@ with kilns_tab:
             {"Part": c.label, "Kind": c.kind, "Weight": settings.weights[c.key], "Points": row[f"score_{c.key}"],
              "Reason": parts.at[pick, c.key] if pd.notna(parts.at[pick, c.key]) else "—"}
             for c in PRIORITY_COMPONENTS]))
-    export = ranked.drop(columns="geometry").assign(reasons=["; ".join(p.dropna()) for _, p in parts.iterrows()])
+    export = ranked.drop(columns="geometry").assign(reasons=["; ".join(r) for r in reasons])
     downloads(export, f"kiln-priorities-{state.district or state.province or 'all'}-{as_of}", "Priorities")
 
 with areas_tab:
