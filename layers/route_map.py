@@ -16,17 +16,23 @@ from layers.html import esc
 from layers.mapview import ATTRIBUTION, Attribution, HtmlOverlay, priority_parts
 from layers.route_export import Place
 from layers.route_sheet import DAY_COLORS
-from layers.routing import RoutePlan, RouteSettings, candidates_for, plan_routes
+from layers.routing import PointsMatrix, RoutePlan, RouteSettings, candidates_for, plan_routes
 
 
 def plan_area(
-    gaps: pd.DataFrame, *, district: str, start: tuple[float, float], as_of: date, settings: RouteSettings,
-    must_visit: Collection[str] = (), skip: Collection[str] = (),
+    gaps: pd.DataFrame, *, district: str, tehsil: str | None = None, start: tuple[float, float],
+    end: tuple[float, float] | None = None, as_of: date, settings: RouteSettings,
+    must_visit: Collection[str] = (), skip: Collection[str] = (), distance_matrix: PointsMatrix | None = None,
 ) -> RoutePlan:
-    """A district's plan with every one of its kilns accounted for: planned, or left out with a reason."""
-    candidates, left_out = candidates_for(gaps, district=district, as_of=as_of, settings=settings,
+    """A district's (or one of its tehsils') plan with every kiln of the district accounted for.
+
+    Each kiln is planned or left out with a reason (a kiln of another tehsil: outside the chosen area).
+    ``distance_matrix`` replaces the great-circle estimate, e.g. :func:`layers.osrm.osrm_matrix`.
+    """
+    candidates, left_out = candidates_for(gaps, district=district, tehsil=tehsil, as_of=as_of, settings=settings,
                                           must_visit=must_visit)
-    plan = plan_routes(candidates, start=start, settings=settings, must_visit=must_visit, skip=skip)
+    plan = plan_routes(candidates, start=start, end=end, settings=settings, must_visit=must_visit, skip=skip,
+                       distance_matrix=distance_matrix)
     if len(left_out):
         plan = dataclasses.replace(plan, dropped=pd.concat([plan.dropped, left_out], ignore_index=True))
     return plan
