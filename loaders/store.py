@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +53,39 @@ records = sa.Table(
     sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
     sa.Column("properties", sa.Text, nullable=False),
 )
+
+visit_log = sa.Table(
+    "visit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("visit_id", sa.String(64), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("kiln_id", sa.String(64), index=True),
+    sa.Column("lon", sa.Float),
+    sa.Column("lat", sa.Float),
+    sa.Column("district_pcode", sa.String(8), index=True),
+    sa.Column("tehsil_pcode", sa.String(10)),
+    sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
+    sa.Column("properties", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    sa.Column("change_note", sa.Text, nullable=False, default=""),
+    sa.UniqueConstraint("visit_id", "version", name="one_visit_version"),
+)
+"""Visits recorded or edited in the app, one row per version: an edit adds a version, nothing is overwritten."""
+
+RECORDED_SOURCE = "recorded in the app"
+
+
+class VisitConflict(Exception):
+    """The visit was changed by someone else since it was opened, or its id is already taken."""
+
+
+@dataclass(frozen=True)
+class RecordedVisit:
+    visit_id: str
+    version: int
+    id: int
 
 
 @dataclass(frozen=True)
@@ -157,10 +191,11 @@ class Store:
         with self.engine.connect() as conn:
             return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in imports.columns])
 
-    def version(self) -> tuple[str, int, int, int]:
-        """Changes whenever an import is stored or replaced: (store URL, imports, newest id, active imports).
+    def version(self) -> tuple[str, int, int, int, int]:
+        """Changes whenever an import is stored or replaced, or a visit recorded or edited.
 
-        One aggregate query, cheap enough to ask on every page run.
+        (store URL, imports, newest import id, active imports, newest visit version id): two aggregate
+        queries, cheap enough to ask on every page run.
         """
         query = sa.select(
             sa.func.count(imports.c.id),
@@ -169,7 +204,109 @@ class Store:
         )
         with self.engine.connect() as conn:
             count, newest, active = conn.execute(query).one()
-        return (self.url, int(count), int(newest), int(active))
+            visits = conn.execute(sa.select(sa.func.coalesce(sa.func.max(visit_log.c.id), 0))).scalar()
+        return (self.url, int(count), int(newest), int(active), int(visits))
+
+    # -- visits recorded in the app ----------------------------------------------------------------
+
+    def record_visit(
+        self,
+        report: Report,
+        *,
+        by: str,
+        edit_of: str | None = None,
+        expected_version: int | None = None,
+        note: str = "",
+        synthetic: bool | None = None,
+    ) -> RecordedVisit:
+        """Store one visit checked against the inspections contract, or a new version of an earlier one.
+
+        Parameters
+        ----------
+        report
+            :func:`loaders.validate.validate` of a one-row inspections table (the visit form).
+        by
+            Who records it (role or sign-in name): kept with the version.
+        edit_of
+            The ``visit_id`` of the visit this replaces (one recorded here, imported or demo). The earlier
+            versions stay in the store and in :meth:`visit_history`.
+        expected_version
+            The newest version the editor saw (``0`` for an imported or demo visit never edited here):
+            when someone stored a newer one meanwhile, :class:`VisitConflict` is raised and nothing stored.
+        note
+            Why it was changed (edits).
+        synthetic
+            Mark the version as demo data (an edit of a synthetic visit stays synthetic); default: the row's.
+        """
+        if report.layer != "inspections":
+            raise ValueError(f"a visit must be checked against the inspections contract, not {report.layer!r}")
+        if report.rejected or len(report.accepted) != 1:
+            raise ValueError("a visit is one row without errors: " +
+                             "; ".join(p.reason for p in report.rejected) if report.rejected else
+                             f"a visit is one row, got {len(report.accepted)}")
+        by = " ".join(str(by or "").split())
+        if not by:
+            raise ValueError("who records the visit is required")
+        row = report.accepted.iloc[0]
+        prop = json.loads(records_to_json(report.accepted)[0])
+        for name in ("source_row", "district_pcode", "tehsil_pcode", "synthetic", "lat", "lon"):
+            prop.pop(name, None)
+        point = row.geometry
+        with self.engine.begin() as conn:
+            newest = conn.execute(
+                sa.select(sa.func.max(visit_log.c.version)).where(visit_log.c.visit_id == (edit_of or prop.get("visit_id")))
+            ).scalar()
+            if edit_of is None:
+                if newest is not None:
+                    raise VisitConflict(f"visit id {prop['visit_id']!r} is already recorded: edit that visit instead")
+                visit_id, version = prop.get("visit_id") or _new_visit_id(), 1
+            else:
+                seen = newest or 0
+                if expected_version is not None and expected_version != seen:
+                    raise VisitConflict(f"visit {edit_of} was changed meanwhile (now version {seen}, "
+                                        f"you edited version {expected_version}): reopen it and edit again")
+                visit_id, version = edit_of, max(seen, 1) + 1
+            prop["visit_id"] = visit_id
+            try:
+                new_id = conn.execute(visit_log.insert().values(
+                    visit_id=visit_id, version=version, kiln_id=_none(prop.get("kiln_id")),
+                    lon=float(point.x) if point is not None and not point.is_empty else None,
+                    lat=float(point.y) if point is not None and not point.is_empty else None,
+                    district_pcode=_none(row.get("district_pcode")), tehsil_pcode=_none(row.get("tehsil_pcode")),
+                    synthetic=bool(row.get("synthetic")) if synthetic is None else bool(synthetic),
+                    properties=json.dumps(prop, ensure_ascii=False),
+                    recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    recorded_by=by, change_note=" ".join(str(note or "").split()),
+                )).inserted_primary_key[0]
+            except sa.exc.IntegrityError:
+                raise VisitConflict(f"visit {visit_id} was changed meanwhile: reopen it and edit again") from None
+        return RecordedVisit(visit_id, version, int(new_id))
+
+    def visit_history(self, visit_id: str) -> pd.DataFrame:
+        """Every version recorded here of one visit, oldest first, with who, when and why."""
+        query = sa.select(visit_log).where(visit_log.c.visit_id == visit_id).order_by(visit_log.c.version)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        frame = pd.DataFrame.from_records([json.loads(r["properties"]) for r in rows]) if rows else pd.DataFrame()
+        for name in ("version", "recorded_at", "recorded_by", "change_note"):
+            frame[name] = [r[name] for r in rows]
+        return frame
+
+    def recorded_visits(self) -> gpd.GeoDataFrame | None:
+        """The newest version of every visit recorded here, typed like :meth:`layer`; ``None`` if there are none."""
+        newest = (sa.select(visit_log.c.visit_id, sa.func.max(visit_log.c.version).label("version"))
+                  .group_by(visit_log.c.visit_id).subquery())
+        query = (sa.select(visit_log)
+                 .join(newest, (visit_log.c.visit_id == newest.c.visit_id) & (visit_log.c.version == newest.c.version))
+                 .order_by(visit_log.c.id))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        if not rows:
+            return None
+        frame = _records_frame("inspections", rows, [RECORDED_SOURCE] * len(rows))
+        for name in ("version", "recorded_at", "recorded_by"):
+            frame[name] = [r[name] for r in rows]
+        return frame
 
     def has_layer(self, layer: str) -> bool:
         with self.engine.connect() as conn:
@@ -189,22 +326,9 @@ class Store:
             rows = conn.execute(query).mappings().all()
         if not rows and not self.has_layer(layer):
             return None
-        props = pd.DataFrame.from_records([json.loads(r["properties"]) for r in rows]) if rows else pd.DataFrame()
-        spec = contract(layer)
-        for f in spec.fields:
-            if f.name not in props:
-                props[f.name] = None
-            if f.kind == "date":
-                props[f.name] = pd.to_datetime(props[f.name], errors="coerce")
-        props["import_id"] = [r["import_id"] for r in rows]
-        props["source"] = [f"imported: {r['file_name']}" for r in rows]
-        props["synthetic"] = [bool(r["synthetic"]) for r in rows]
-        lon = np.array([np.nan if r["lon"] is None else r["lon"] for r in rows], dtype=float)
-        lat = np.array([np.nan if r["lat"] is None else r["lat"] for r in rows], dtype=float)
-        ok = np.isfinite(lon) & np.isfinite(lat)
-        pts = gpd.points_from_xy(np.where(ok, lon, 0), np.where(ok, lat, 0))
-        geometry = [p if good else None for p, good in zip(pts, ok, strict=True)]
-        return gpd.GeoDataFrame(props, geometry=geometry, crs=WGS84)
+        frame = _records_frame(layer, rows, [f"imported: {r['file_name']}" for r in rows])
+        frame.insert(len(frame.columns) - 3, "import_id", [r["import_id"] for r in rows])
+        return frame
 
     def counts(self) -> dict[str, int]:
         """Active stored records per layer."""
@@ -216,6 +340,30 @@ class Store:
         )
         with self.engine.connect() as conn:
             return {layer: n for layer, n in conn.execute(query).all()}
+
+
+def _records_frame(layer: str, rows: list, sources: list[str]) -> gpd.GeoDataFrame:
+    """Stored rows (``properties`` JSON, ``lon``, ``lat``, ``synthetic``) as a GeoDataFrame typed by the contract."""
+    props = pd.DataFrame.from_records([json.loads(r["properties"]) for r in rows]) if rows else pd.DataFrame()
+    for f in contract(layer).fields:
+        if f.name not in props:
+            props[f.name] = None
+        if f.kind == "date":
+            props[f.name] = pd.to_datetime(props[f.name], errors="coerce")
+    props["district_pcode"] = [r["district_pcode"] for r in rows]
+    props["tehsil_pcode"] = [r["tehsil_pcode"] for r in rows]
+    props["source"] = sources
+    props["synthetic"] = [bool(r["synthetic"]) for r in rows]
+    lon = np.array([np.nan if r["lon"] is None else r["lon"] for r in rows], dtype=float)
+    lat = np.array([np.nan if r["lat"] is None else r["lat"] for r in rows], dtype=float)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    pts = gpd.points_from_xy(np.where(ok, lon, 0), np.where(ok, lat, 0))
+    geometry = [p if good else None for p, good in zip(pts, ok, strict=True)]
+    return gpd.GeoDataFrame(props, geometry=geometry, crs=WGS84)
+
+
+def _new_visit_id() -> str:
+    return f"APP-{datetime.now(UTC):%Y%m%d}-{uuid.uuid4().hex[:8]}"
 
 
 def _none(value: object) -> object:

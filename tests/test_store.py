@@ -33,7 +33,7 @@ def _report(tmp_path: Path, ref, text: str = CSV, name: str = "schools.csv"):
 
 
 def test_import_keeps_records_extra_columns_and_provenance(tmp_path, ref, store):
-    assert store.version() == (store.url, 0, 0, 0)
+    assert store.version() == (store.url, 0, 0, 0, 0)
     path, report = _report(tmp_path, ref)
     result = store.add_import(report, source=path)
     assert result.stored == 2
@@ -61,7 +61,7 @@ def test_replace_takes_earlier_imports_off_the_map_but_keeps_them(tmp_path, ref,
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("select count(*) from records")).scalar() == 4  # nothing deleted
     assert store.imports("schools")["active"].tolist() == [True, False, False]
-    assert store.version() == (store.url, 3, 3, 1)
+    assert store.version() == (store.url, 3, 3, 1, 0)
 
 
 def test_failed_import_leaves_the_store_exactly_as_it_was(tmp_path, ref, store):
