@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.flow import EndPage
 from dashboard.resources import get_layers, get_reference
 from dashboard.sidebar import current_view, sidebar
 
@@ -18,6 +19,7 @@ pages = [
     st.Page("views/map.py", title="Map", default=True),  # the default page lives at / (a url_path is ignored)
     st.Page("views/gaps.py", title="Gaps", url_path="gaps"),
     st.Page("views/routes.py", title="Routes", url_path="routes"),
+    st.Page("views/visits.py", title="Visits", url_path="visits"),
     st.Page("views/data.py", title="Load data", url_path="data"),
     st.Page("views/sources.py", title="Sources", url_path="sources"),
 ]
@@ -27,5 +29,8 @@ ref = get_reference()
 st.session_state["view"] = current_view(ref, today=today)
 for notice in st.session_state.pop("view_notices", ()):
     st.warning(notice)
-page.run()
+try:
+    page.run()
+except EndPage:  # the page ended early (dashboard.flow): the sidebar is still needed, e.g. to choose a district
+    pass
 sidebar(ref, get_layers(), today=today)  # after the page: the browser gets the map first

@@ -45,6 +45,8 @@ def _layers(version: tuple) -> dict[str, LayerData]:
 MAPS_DIR = Path(__file__).parent / "static" / "maps"
 """Built map documents, served by Streamlit at /app/static/maps/ (git-ignored, pruned to KEEP_MAPS)."""
 KEEP_MAPS = 64
+VISIT_URL = "../../../visits?kiln="
+"""A kiln popup's "Record a visit" link, relative to the map document (see map_url)."""
 IMMUTABLE_MTIME = 946_684_800  # 2000-01-01: see map_url
 
 
@@ -57,7 +59,8 @@ def map_url(view: MapView, version: tuple) -> str:
     The name is the content's hash, so a changed map is a new file.
     """
     gaps = _gap_report(version, view.window.end, GapSettings()).kilns  # popups: why this kiln
-    m = build_map(view, _layers(version), get_reference(), data_base=".", gaps=gaps)
+    # the document is /app/static/maps/<hash>.html: the Visits page of the app is three levels up
+    m = build_map(view, _layers(version), get_reference(), data_base=".", gaps=gaps, visit_url=VISIT_URL)
     return static_map_url(m.get_root().render(), data_files(m))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.state import BASEMAPS, DESERTS, PROVINCES, ViewState, from_query, to_query
@@ -20,6 +21,11 @@ def _seed_session(ref: Reference, today: date) -> None:
         return
     params = {k: st.query_params.get(k) for k in st.query_params}
     districts = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM1_PCODE"], strict=True))
+    kiln = params.get("kiln")  # a kiln popup's "Record a visit" link: its district, and the kiln on the Visits page
+    if kiln and not params.get("district"):
+        match = ref.kilns.loc[ref.kilns["kiln_id"] == kiln, "district_pcode"]
+        if len(match) and pd.notna(match.iat[0]):
+            params["district"] = match.iat[0]
     state = from_query(params, today=today, districts=districts)
     st.session_state.update({
         "view_seeded": True,
@@ -30,6 +36,7 @@ def _seed_session(ref: Reference, today: date) -> None:
         "w_desert": state.desert,
         **{f"w_layer_{name}": name in state.layers for name in LAYERS},
         "view_notices": state.notices,
+        "visit_kiln": kiln,
     })
 
 

@@ -88,6 +88,9 @@ class PointLayer:
     cluster: bool = True
     radius: int = 5
     note: str = ""
+    link: tuple[str, str, int] | None = None
+    """(label, URL prefix, popup field): a link in the popup to the prefix + that field's value, opened in the
+    app's window, e.g. a kiln's "Record a visit" page. Nothing is linked where the field is blank."""
 
 
 def _column(values: Sequence[object]) -> dict:
@@ -274,7 +277,17 @@ class PointCloud(MacroElement):
       var v = val(d.fields[f].c, i);
       if (v !== '') { html += '<br><span class="bh-k">' + d.fields[f].label + ':</span> ' + v; }
     }
-    return html + (d.note ? '<br><i class="bh-note">' + d.note + '</i>' : '') + '</div>';
+    html += (d.note ? '<br><i class="bh-note">' + d.note + '</i>' : '') + '</div>';
+    var id = d.link ? val(d.fields[d.link.f].c, i) : '';
+    if (id === '') { return html; }
+    var box = document.createElement('div'), a = document.createElement('a'), t = document.createElement('textarea');
+    box.innerHTML = html;
+    t.innerHTML = d.link.href; a.href = t.value;  // escaped text: decoded, then the id encoded for the URL
+    t.innerHTML = id; a.href += encodeURIComponent(t.value);
+    t.innerHTML = d.link.label; a.textContent = t.value;
+    a.target = '_top'; a.className = 'bh-link';
+    box.firstChild.appendChild(a);
+    return box;
   }
   function point(i) {
     return L.circleMarker([lat[i], lon[i]], {
@@ -334,6 +347,9 @@ class PointCloud(MacroElement):
             "colors": _column(layer.colors),
             "fields": [{"label": esc(f.label), "c": _column(f.values)} for f in layer.popup],
         }
+        if layer.link is not None:
+            label, prefix, field_index = layer.link
+            payload["link"] = {"label": esc(label), "href": esc(prefix), "f": field_index}
         _combine_categories(payload, len(layer.lat))
         self.payload = js_data(payload)
         self.data_file = self.data_url = None
@@ -583,12 +599,13 @@ def _points(data: LayerData) -> gpd.GeoDataFrame:
 
 
 def point_layers(
-    layers: dict[str, LayerData], ref: Reference, view: MapView, *, gaps: pd.DataFrame | None = None
+    layers: dict[str, LayerData], ref: Reference, view: MapView, *, gaps: pd.DataFrame | None = None,
+    visit_url: str | None = None,
 ) -> list[PointLayer]:
     """Turn the layers the view shows into browser-ready point layers with escaped popup fields.
 
     ``gaps`` (:func:`layers.gaps.kiln_gaps`, same index as the kilns) adds each kiln's visit status,
-    priority and the reasons for it to its popup.
+    priority and the reasons for it to its popup; ``visit_url`` a "Record a visit" link to it + the kiln id.
     """
     names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
     tehsil_names = dict(zip(ref.tehsils["ADM3_PCODE"], ref.tehsils["ADM3_EN"], strict=True))
@@ -613,6 +630,8 @@ def point_layers(
     builders: dict[str, Callable[[], PointLayer]] = {}
 
     def kilns() -> PointLayer:
+        link = None if visit_url is None or len(layers["kilns"].frame) > DETAIL_LIMIT else \
+            ("Record a visit", visit_url, 0)
         k = _points(layers["kilns"])
         last = k[["kiln_id"]].merge(visits[["kiln_id", "visit_date"]], on="kiln_id", how="left")
         type_label = k["kiln_type_label"].fillna(k.get("kiln_type")) if "kiln_type_label" in k else k["kiln_type"]
@@ -629,6 +648,7 @@ def point_layers(
             "kilns", "Brick kiln", k.geometry.y.to_numpy(), k.geometry.x.to_numpy(),
             [LAYER_COLORS["kilns"]] * len(k), popup,
             note=detail_note(k, "A detected kiln is context, not evidence: only recorded visit findings are evidence."),
+            link=link,
         )
 
     def inspections() -> PointLayer:
@@ -730,6 +750,7 @@ def build_map(
     asset_base: str = "/app/static/vendor",
     data_base: str | None = None,
     gaps: pd.DataFrame | None = None,
+    visit_url: str | None = None,
 ) -> folium.Map:
     """The map for ``view``: boundaries, DVC fill, point layers, legend, demo flag, attribution.
 
@@ -752,7 +773,7 @@ def build_map(
 
     # the view first, then the kilns (their worker indexes them while the page draws the boundaries)
     m.add_child(InitialView(ref, initial=view.district or view.province or ""))
-    shown = point_layers(layers, ref, view, gaps=gaps)
+    shown = point_layers(layers, ref, view, gaps=gaps, visit_url=visit_url)
     m.add_child(PointRuntime(asset_base))
     for i, p in enumerate(shown):  # kilns come first when shown
         m.add_child(PointCloud(p, first=i == 0, data_base=data_base))

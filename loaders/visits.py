@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from loaders.geo import Reference
-from loaders.problems import Report
+from loaders.problems import Problem, Report
 from loaders.readers import RawTable
 from loaders.validate import validate
 
@@ -17,6 +18,22 @@ FORM_NAME = "visit form"
 VISIT_FIELDS = ("visit_id", "kiln_id", "visit_date", "inspector", "workers_count", "children_count",
                 "child_labour_observed", "bonded_labour_indicators", "advance_amount_pkr", "action_taken", "notes")
 """What the visit form asks, in the order of the route sheet: the inspections contract's fields."""
+
+PERSONAL_PATTERNS = (
+    ("a CNIC number", re.compile(r"(?<!\d)\d{5}-?\d{7}-?\d(?!\d)")),
+    ("a phone number", re.compile(r"(?<![\d+])(?:\+?92[\s-]?|0)3\d{2}[\s-]?\d{7}(?!\d)")),
+)
+"""What must never be stored with a visit: a worker's CNIC or phone number (free text is checked)."""
+
+
+def personal_data(text: object) -> str | None:
+    """What personal number ``text`` seems to hold ("a CNIC number", "a phone number"), or ``None``."""
+    if not isinstance(text, str):
+        return None
+    for what, pattern in PERSONAL_PATTERNS:
+        if pattern.search(text):
+            return what
+    return None
 
 
 def check_visit(
@@ -39,7 +56,13 @@ def check_visit(
     row = [_cell(values[name]) for name in columns]
     table = RawTable(path=Path(FORM_NAME), format="form", columns=columns, rows=[row], row_numbers=[1],
                      geometries=None, header_row=None)
-    return validate(table, "inspections", ref=ref, known_kilns=known_kilns, today=today, display_name=FORM_NAME)
+    report = validate(table, "inspections", ref=ref, known_kilns=known_kilns, today=today, display_name=FORM_NAME)
+    for name in ("inspector", "notes"):
+        if name in values and (what := personal_data(_cell(values[name]))):
+            report.problems.append(Problem(1, name, "(not shown)", f"looks like {what}: never record workers' "
+                                           "CNIC or phone numbers; remove it"))
+            report.accepted = report.accepted.iloc[0:0]
+    return report
 
 
 def _cell(value: object) -> object:

@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 import loaders.paths
 from dashboard import resources
 from dashboard.state import default_window
+from layers.gaps import GapSettings
 from layers.mapview import DETAIL_LIMIT
 from loaders.store import Store
 from loaders.validate import check_file
@@ -31,7 +32,7 @@ from loaders.validate import check_file
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 # page scripts as app.py names them (not in a ``pages`` folder: see test_deep_link_runs_the_shared_sidebar)
-PAGE = {name: f"views/{name}.py" for name in ("map", "gaps", "routes", "data", "sources")}
+PAGE = {name: f"views/{name}.py" for name in ("map", "gaps", "routes", "visits", "data", "sources")}
 TIMEOUT = 60
 
 SYNTHETIC = ("inspections", "dvcs", "schools", "health", "ngo")
@@ -141,8 +142,9 @@ def store_schools(url: str, tmp_path: Path, text: str) -> None:
 # 1. every page runs
 
 
-@pytest.mark.parametrize("page", ["map", "data", "sources"])
+@pytest.mark.parametrize("page", ["map", "data", "sources", "routes", "visits"])
 def test_every_page_runs_with_the_shared_sidebar(db, page):
+    """Routes and Visits stop early without a district (st.stop): the sidebar must still be drawn to choose one."""
     at = run_app(page)
     assert set(toggles(at)) == {"kilns", *SYNTHETIC}
     assert at.sidebar.selectbox(key="w_district").value == "__all__"
@@ -150,6 +152,8 @@ def test_every_page_runs_with_the_shared_sidebar(db, page):
         assert metrics(at)["Kilns detected"] == "9,890"
         assert set(clouds(at)) == {"kilns", "inspections", "schools", "health", "ngo"}
         assert len(clouds(at)["kilns"]["lat"]) == 9890
+    elif page in ("routes", "visits"):
+        assert any("Choose a district in the sidebar" in i.value for i in at.info)
     elif page == "data":
         assert at.selectbox(key="upload_layer").value == "kilns"
         assert [f.label for f in at.file_uploader] == ["File"]
@@ -406,3 +410,37 @@ def test_routes_page_asks_for_a_district_then_plans_within_budget(db):
     assert len(left_out) + int(planned) == 636 and left_out["reason"].str.len().gt(0).all()
     assert [d.label for d in at.get("download_button")] == ["GPX (OsmAnd, Organic Maps)", "KML (Google Earth)", "CSV",
                                                              "Route sheet (PDF)"]
+
+
+def test_a_kiln_popup_link_opens_the_visit_form_and_a_visit_changes_the_priorities_at_once(db):
+    at = run_app("map")
+    kilns = clouds(at)["kilns"]
+    assert kilns["link"]["label"] == "Record a visit" and kilns["link"]["href"] == resources.VISIT_URL
+    assert kilns["fields"][kilns["link"]["f"]]["label"] == "Kiln id"
+
+    gaps = resources.get_gap_report(default_window(date.today())[1], GapSettings()).kilns
+    kiln = gaps[(gaps["district_pcode"] == "PK614") & gaps["visit_status"].eq("never")].iloc[0]["kiln_id"]
+    at = run_app("visits", kiln=kiln)  # what the popup's link opens: the kiln's district, the kiln chosen
+    assert url(at) == {"district": "PK614"}
+    assert at.selectbox(key="visit_kiln_pick").value == kiln
+    assert "Last visit: none recorded" in at.caption[0].value
+    at.number_input[1].set_value(3)  # children present
+    at.radio[0].set_value("yes")  # children seen working
+    at.button[0].click()  # no "visited by": refused, nothing stored
+    rerun(at)
+    assert "Visited by (role or team)** is required" in at.error[0].value
+    assert Store(db).recorded_visits() is None
+    at.text_input[0].set_value("Labour inspector, Kasur")
+    at.text_area[0].set_value("call 0300-1234567")
+    at.button[0].click()
+    rerun(at)
+    assert "phone number" in at.error[0].value and Store(db).recorded_visits() is None
+    at.text_area[0].set_value("Three children at the moulding ground")
+    at.button[0].click()
+    rerun(at)
+    assert not at.error, [e.value for e in at.error]
+    assert "saved" in at.success[0].value
+    stored = Store(db).recorded_visits()
+    assert stored["kiln_id"].tolist() == [kiln] and stored["children_count"].tolist() == [3]
+    assert at.caption[0].value.startswith(f"Last visit: {date.today().isoformat()}")
+    assert "recent" in at.selectbox(key="visit_kiln_pick").format_func(kiln)

@@ -38,3 +38,10 @@ def test_ruff_bans_streamlit_in_the_core_but_not_in_the_dashboard():
         result = _ruff(core, source)
         assert result.returncode == 1 and "TID251" in result.stdout, result.stdout
     assert _ruff("dashboard/example.py", source).returncode == 0
+
+
+def test_pages_end_early_with_end_page_not_st_stop():
+    """st.stop() ends the whole run, so the sidebar (drawn after the page) would vanish: use dashboard.flow.end_page."""
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "dashboard").rglob("*.py")
+                 if "st.stop(" in p.read_text(encoding="utf-8")]
+    assert offenders == []

@@ -123,3 +123,21 @@ def test_a_visit_needs_who_and_a_clean_row(ref, store, never_visited):
     with pytest.raises(ValueError, match="below the minimum"):
         store.record_visit(_visit(ref, never_visited["kiln_id"], advance_amount_pkr=-5), by="A")
     assert store.recorded_visits() is None
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("Worker CNIC 35202-1234567-1 holds the advance", "a CNIC number"),
+    ("cnic 3520212345671", "a CNIC number"),
+    ("call 0300-1234567 about the children", "a phone number"),
+    ("owner +92 321 1234567", "a phone number"),
+])
+def test_the_form_refuses_cnic_and_phone_numbers(ref, never_visited, text, what):
+    report = _visit(ref, never_visited["kiln_id"], notes=text)
+    assert len(report.accepted) == 0
+    [problem] = report.rejected
+    assert problem.column == "notes" and what in problem.reason and text not in str(problem.value)
+
+
+def test_ordinary_numbers_in_notes_are_fine(ref, never_visited):
+    report = _visit(ref, never_visited["kiln_id"], notes="12 children, advance 150000 PKR, kiln no. 4471, 2026-11-20")
+    assert len(report.accepted) == 1 and not report.rejected

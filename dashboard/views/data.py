@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.flow import end_page
 from dashboard.resources import get_layers, get_reference, get_store
 from layers.catalog import all_kilns
 from loaders._errors import LoaderError, MissingColumns
@@ -71,10 +72,10 @@ if upload is not None:
         if st.button("Use these columns", type="primary"):
             st.session_state[map_key] = {**column_map, **{k: v for k, v in picks.items() if v != "—"}}
             st.rerun()
-        st.stop()
+        end_page()
     except LoaderError as error:
         st.error(f"**{upload.name}** cannot be read: {error.reason}")
-        st.stop()
+        end_page()
 
     rejected_rows = report.rejected_rows
     c1, c2, c3, c4 = st.columns(4)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.flow import end_page
 from dashboard.resources import get_gap_report, get_reference, static_map_url
 from layers.export import to_csv_bytes
 from layers.gaps import GapSettings
@@ -18,7 +19,7 @@ state = st.session_state["view"]
 st.markdown("#### Inspection route")
 if not state.district:
     st.info("Choose a district in the sidebar: a route starts from its district office.")
-    st.stop()
+    end_page()
 
 names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
 hq = ref.district_hq.set_index("ADM2_PCODE").loc[state.district]
@@ -54,7 +55,7 @@ try:
 except ValueError:
     st.error(f"Start must be 'latitude, longitude' in Pakistan, e.g. {hq['lat']:.4f}, {hq['lon']:.4f}; "
              f"got {start_text!r}.")
-    st.stop()
+    end_page()
 settings = RouteSettings(road_factor=factor, speed_kmh=speed, minutes_per_visit=float(visit_min),
                          hours_per_day=float(hours), km_budget=km or None, days=int(days),
                          skip_visited_within_days=int(recent) or None)
@@ -67,7 +68,7 @@ if go:
 plan = st.session_state.get("route_plan") if st.session_state.get("route_key") == key else None
 if plan is None:
     st.caption(f"{len(gaps):,} detected kilns in {names[state.district]}. Set the budget and press *Plan route*.")
-    st.stop()
+    end_page()
 
 for message in plan.messages:
     st.warning(message)

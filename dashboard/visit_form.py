@@ -1,0 +1,109 @@
+"""The visit form, shared by the Visits and Routes pages: record a visit or a new version of one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.resources import get_reference, get_store
+from layers.catalog import all_kilns
+from loaders.contracts import VISIT_ACTIONS, YES_NO
+from loaders.store import VisitConflict
+from loaders.visits import check_visit
+
+NOT_RECORDED = "not recorded"
+LABELS = {
+    "kiln_id": "Kiln", "visit_date": "Date of visit", "inspector": "Visited by (role or team)",
+    "workers_count": "Workers present", "children_count": "Children present",
+    "child_labour_observed": "Children seen working", "bonded_labour_indicators": "Bonded-labour indicators",
+    "advance_amount_pkr": "Advance (peshgi) owed, PKR", "action_taken": "Action taken", "notes": "Notes",
+}
+
+
+def _choice(value: object) -> str:
+    return NOT_RECORDED if value is None or (isinstance(value, float) and pd.isna(value)) or value == "" else str(value)
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = None, expected_version: int = 0,
+               synthetic: bool = False) -> None:
+    """A form for one visit to ``kiln_id``; ``edit`` (a visit's row) fills it in and stores a new version.
+
+    On success the page reruns, so every map, priority and gap figure is computed again from the store.
+    """
+    old = edit if edit is not None else pd.Series(dtype=object)
+    # a failed save keeps what was typed; a saved visit gets a fresh, empty form (a new key)
+    with st.form(f"{key}_{st.session_state.get('visit_forms_saved', 0)}"):
+        c1, c2, c3 = st.columns(3)
+        visit_day = old.get("visit_date")
+        visited = c1.date_input(LABELS["visit_date"], visit_day.date() if isinstance(visit_day, pd.Timestamp) else today,
+                                max_value=today, format="YYYY-MM-DD")
+        who = c2.text_input(LABELS["inspector"], "" if pd.isna(old.get("inspector", None)) else old["inspector"],
+                            max_chars=120, help="A role or team, e.g. 'Labour inspector, Kasur' or 'DVC member'")
+        action = c3.selectbox(LABELS["action_taken"], [NOT_RECORDED, *VISIT_ACTIONS],
+                              index=[NOT_RECORDED, *VISIT_ACTIONS].index(_choice(old.get("action_taken"))),
+                              format_func=lambda v: v.replace("_", " "))
+        c4, c5, c6 = st.columns(3)
+        workers = c4.number_input(LABELS["workers_count"], 0, 5000, _number(old.get("workers_count")), 1)
+        children = c5.number_input(LABELS["children_count"], 0, 5000, _number(old.get("children_count")), 1,
+                                   help="Children under 14 present at the kiln")
+        advance = c6.number_input(LABELS["advance_amount_pkr"], 0.0, 10_000_000.0,
+                                  _number(old.get("advance_amount_pkr")), 1000.0)
+        c7, c8 = st.columns(2)
+        yes_no = [NOT_RECORDED, *YES_NO]
+        working = c7.radio(LABELS["child_labour_observed"], yes_no, horizontal=True,
+                           index=yes_no.index(_choice(old.get("child_labour_observed"))))
+        bonded = c8.radio(LABELS["bonded_labour_indicators"], yes_no, horizontal=True,
+                          index=yes_no.index(_choice(old.get("bonded_labour_indicators"))),
+                          help="Advance (peshgi) tying the family to the kiln, restricted movement, withheld wages")
+        notes = st.text_area(LABELS["notes"], "" if pd.isna(old.get("notes", None)) else old["notes"], max_chars=2000,
+                             help="No names of workers, no phone numbers, no CNICs.")
+        if edit is not None:
+            c9, c10 = st.columns(2)
+            editor = c9.text_input("Your role (kept with this version)", max_chars=120)
+            why = c10.text_input("Why it changes", max_chars=300)
+        saved = st.form_submit_button("Save a new version" if edit is not None else "Record visit", type="primary")
+    if not saved:
+        return
+    values = {"kiln_id": kiln_id, "visit_date": visited, "inspector": who, "workers_count": workers,
+              "children_count": children, "advance_amount_pkr": advance,
+              "child_labour_observed": None if working == NOT_RECORDED else working,
+              "bonded_labour_indicators": None if bonded == NOT_RECORDED else bonded,
+              "action_taken": None if action == NOT_RECORDED else action, "notes": notes}
+    if edit is not None:
+        values["visit_id"] = edit["visit_id"]
+    ref = get_reference()
+    store = get_store()
+    report = check_visit({k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in values.items()},
+                         ref=ref, known_kilns=all_kilns(store, ref), today=today)
+    by = (editor if edit is not None else who).strip()
+    problems = [f"**{LABELS.get(p.column, p.column)}**: {p.reason}" for p in report.rejected]
+    if not by:
+        problems.append(f"**{'Your role' if edit is not None else LABELS['inspector']}** is required: "
+                        "who recorded the visit is kept with it.")
+    if problems:
+        st.error("Not saved. " + " · ".join(problems))
+        return
+    try:
+        result = store.record_visit(report, by=by, edit_of=None if edit is None else edit["visit_id"],
+                                    expected_version=None if edit is None else expected_version,
+                                    note=why if edit is not None else "", synthetic=synthetic or None)
+    except (VisitConflict, ValueError) as err:
+        st.error(f"Not saved: {err}")
+        return
+    st.session_state["visit_forms_saved"] = st.session_state.get("visit_forms_saved", 0) + 1
+    st.session_state["visit_flash"] = (f"Visit {result.visit_id} to kiln {kiln_id} saved"
+                                       + (f" as version {result.version}" if result.version > 1 else "")
+                                       + ". The map, priorities and gap figures now include it.")
+    st.rerun()
+
+
+def show_flash() -> None:
+    """The confirmation of the last save (it survives the rerun that recomputes everything)."""
+    if message := st.session_state.pop("visit_flash", None):
+        st.success(message)
