@@ -112,3 +112,43 @@ def route_map(plan: RoutePlan, *, office: str, outline: shapely.Geometry | None 
         m.add_child(HtmlOverlay(f"DEMO DATA behind the priorities: {esc(', '.join(demo))}", "bh-demo"))
     m.add_child(Attribution(ATTRIBUTION))
     return m
+
+
+def start_picker(outline: shapely.Geometry | None, *, start: tuple[float, float], office: tuple[float, float],
+                 office_name: str, asset_base: str = "/app/static/vendor") -> folium.Map:
+    """A small map of the district to click the route's start on: the outline, the office and the start."""
+    m = folium.Map(location=list(start), zoom_start=9, tiles=None, control_scale=True)
+    m.options["maxZoom"] = 18
+    m.default_js = [("leaflet", f"{asset_base}/leaflet/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{asset_base}/leaflet/leaflet.css")]
+    if outline is not None:
+        folium.GeoJson(shapely.to_geojson(shapely.simplify(outline, 0.002)), interactive=False,
+                       style_function=lambda _: {"color": "#222", "weight": 2, "fillColor": "#f4f4f4",
+                                                 "fillOpacity": 0.5}).add_to(m)
+        minx, miny, maxx, maxy = outline.bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    folium.CircleMarker(list(office), radius=6, color="#000", fill=True, fill_opacity=1,
+                        tooltip=esc(office_name)).add_to(m)
+    if start != office:
+        folium.CircleMarker(list(start), radius=7, color="#b3361b", weight=3, fill=False,
+                            tooltip="Start and end").add_to(m)
+    return m
+
+
+VISIT_TEMPLATE_COLUMNS = ("day", "order", "kiln_id", "visit_date", "inspector", "workers_count", "children_count",
+                          "child_labour_observed", "bonded_labour_indicators", "advance_amount_pkr", "action_taken",
+                          "notes")
+
+
+def visit_template(plan: RoutePlan) -> pd.DataFrame:
+    """The planned kilns as a visit sheet to fill in and load back with ``bhatta import FILE --layer inspections``.
+
+    Headers are the inspections contract's names; the finding columns are blank. Fill ``visit_date`` for the
+    kilns visited: a row without a date is rejected on import, with its row number, and nothing else is lost.
+    """
+    stops = plan.stops.sort_values(["day", "order"])
+    sheet = pd.DataFrame({"day": stops["day"].to_numpy(), "order": stops["order"].to_numpy(),
+                          "kiln_id": stops["kiln_id"].to_numpy()})
+    for column in VISIT_TEMPLATE_COLUMNS[3:]:
+        sheet[column] = ""
+    return sheet

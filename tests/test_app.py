@@ -409,38 +409,34 @@ def test_routes_page_asks_for_a_district_then_plans_within_budget(db):
     left_out = at.dataframe[1].value
     assert len(left_out) + int(planned) == 636 and left_out["reason"].str.len().gt(0).all()
     assert [d.label for d in at.get("download_button")] == ["GPX (OsmAnd, Organic Maps)", "KML (Google Earth)", "CSV",
-                                                             "Route sheet (PDF)"]
-
-
-def test_a_kiln_popup_link_opens_the_visit_form_and_a_visit_changes_the_priorities_at_once(db):
-    at = run_app("map")
-    kilns = clouds(at)["kilns"]
-    assert kilns["link"]["label"] == "Record a visit" and kilns["link"]["href"] == resources.VISIT_URL
-    assert kilns["fields"][kilns["link"]["f"]]["label"] == "Kiln id"
-
-    gaps = resources.get_gap_report(default_window(date.today())[1], GapSettings()).kilns
-    kiln = gaps[(gaps["district_pcode"] == "PK614") & gaps["visit_status"].eq("never")].iloc[0]["kiln_id"]
-    at = run_app("visits", kiln=kiln)  # what the popup's link opens: the kiln's district, the kiln chosen
-    assert url(at) == {"district": "PK614"}
-    assert at.selectbox(key="visit_kiln_pick").value == kiln
-    assert "Last visit: none recorded" in at.caption[0].value
-    at.number_input[1].set_value(3)  # children present
-    at.radio[0].set_value("yes")  # children seen working
-    at.button[0].click()  # no "visited by": refused, nothing stored
+                                                             "Route sheet (PDF)", "Visit sheet (CSV)"]
+    # a visit recorded at a planned kiln is stored, and the plan stays on the page
+    first = at.dataframe[0].value["kiln_id"].iloc[0]
+    assert at.selectbox(key="route_visit_kiln").value == first
+    at.text_input[1].set_value("DVC member")
+    at.button[-1].click()
     rerun(at)
-    assert "Visited by (role or team)** is required" in at.error[0].value
-    assert Store(db).recorded_visits() is None
-    at.text_input[0].set_value("Labour inspector, Kasur")
-    at.text_area[0].set_value("call 0300-1234567")
-    at.button[0].click()
-    rerun(at)
-    assert "phone number" in at.error[0].value and Store(db).recorded_visits() is None
-    at.text_area[0].set_value("Three children at the moulding ground")
+    assert "saved" in at.success[0].value
+    assert Store(db).recorded_visits()["kiln_id"].tolist() == [first]
+    assert metrics(at)["Kilns planned"].endswith(" of 636")
+
+
+def test_routes_page_plans_one_tehsil_from_a_typed_start(db):
+    at = run_app("routes", district="PK614")
+    area = at.selectbox[0]
+    assert area.value is None and area.options[0] == "All of Kasur" and len(area.options) == 5  # and its 4 tehsils
+    area.set_value("PK61404")  # Pattoki
+    at.text_input[0].set_value("31.0200, 73.8500")
     at.button[0].click()
     rerun(at)
     assert not at.error, [e.value for e in at.error]
-    assert "saved" in at.success[0].value
-    stored = Store(db).recorded_visits()
-    assert stored["kiln_id"].tolist() == [kiln] and stored["children_count"].tolist() == [3]
-    assert at.caption[0].value.startswith(f"Last visit: {date.today().isoformat()}")
-    assert "recent" in at.selectbox(key="visit_kiln_pick").format_func(kiln)
+    gaps = resources.get_gap_report(default_window(date.today())[1], GapSettings()).kilns.set_index("kiln_id")
+    stops = at.dataframe[0].value
+    assert len(stops) > 0 and set(gaps.loc[stops["kiln_id"], "tehsil_pcode"]) == {"PK61404"}
+    left_out = at.dataframe[1].value
+    outside = left_out[left_out["reason"].str.contains("outside the chosen area")]
+    assert len(outside) == (gaps.loc[gaps["district_pcode"].eq("PK614")]["tehsil_pcode"] != "PK61404").sum()
+    at.text_input[0].set_value("31.02, 173.85")
+    at.button[0].click()
+    rerun(at)
+    assert "Start must be 'latitude, longitude' in Pakistan" in at.error[0].value

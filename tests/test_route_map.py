@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from layers.route_map import day_places, route_map, stop_rows
+from layers.export import to_csv_bytes
+from layers.route_map import VISIT_TEMPLATE_COLUMNS, day_places, route_map, stop_rows, visit_template
 from layers.routing import RouteSettings, plan_routes
 
 OFFICE = (31.1167, 74.45)
@@ -38,3 +39,32 @@ def test_route_map_is_offline_escaped_and_light(plan):
     assert "DC &lt;office&gt;" in html and "DEMO DATA behind the priorities: Inspection visits" in html
     assert html.count("L.marker(") == len(plan.stops) + 1  # numbered stops and the office
     assert "FAR" in plan.dropped["kiln_id"].tolist() and html.count("L.circleMarker(") == 0  # one GeoJSON layer
+
+
+def test_the_visit_sheet_filled_in_loads_back_as_inspections(tmp_path):
+    """Route sheet -> fill in two of the kilns visited -> `bhatta import` reads them; the unvisited row is named."""
+    from loaders.geo import reference
+    from loaders.validate import check_file
+
+    ref = reference()
+    real = ref.kilns[ref.kilns["district_pcode"] == "PK614"].head(3)
+    kilns = pd.DataFrame({"kiln_id": real["kiln_id"].to_numpy(), "lat": real.geometry.y.to_numpy(),
+                          "lon": real.geometry.x.to_numpy(), "priority": [30.0, 20.0, 10.0],
+                          "district_pcode": "PK614", "tehsil_pcode": real["tehsil_pcode"].to_numpy(),
+                          "last_visit_date": pd.NaT})
+    plan = plan_routes(kilns, start=OFFICE, settings=RouteSettings(hours_per_day=10))
+    assert len(plan.stops) == 3
+    sheet = visit_template(plan)
+    assert list(sheet.columns) == list(VISIT_TEMPLATE_COLUMNS) and sheet["visit_date"].eq("").all()
+    sheet.loc[0, ["visit_date", "inspector", "children_count", "child_labour_observed"]] = \
+        ["2026-11-20", "Labour inspector", "4", "yes"]
+    sheet.loc[1, ["visit_date", "action_taken"]] = ["20/11/2026", "advice"]
+    path = tmp_path / "visit-sheet.csv"
+    path.write_bytes(to_csv_bytes(sheet, sources=["test"], synthetic=False))
+    report = check_file(path, "inspections", ref=ref)
+    assert report.accepted["kiln_id"].tolist() == sheet["kiln_id"].iloc[:2].tolist()
+    assert report.accepted["children_count"].tolist()[0] == 4
+    assert set(report.accepted["district_pcode"]) == {"PK614"}
+    [problem] = report.rejected
+    assert (problem.column, problem.reason) == ("visit_date", "required value missing (Visit date)")
+    assert report.rows == 3

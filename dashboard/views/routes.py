@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
+from streamlit_folium import st_folium
 
 from dashboard.flow import end_page
 from dashboard.resources import get_gap_report, get_reference, static_map_url
+from dashboard.visit_form import show_flash, visit_form
 from layers.export import to_csv_bytes
 from layers.gaps import GapSettings
 from layers.mapview import ATTRIBUTION
 from layers.route_export import google_maps_links, route_gpx, route_kml
-from layers.route_map import day_places, plan_area, route_map, stop_reasons, stop_rows
+from layers.route_map import (
+    day_places,
+    plan_area,
+    route_map,
+    start_picker,
+    stop_reasons,
+    stop_rows,
+    visit_template,
+)
 from layers.route_sheet import route_sheet_pdf
 from layers.routing import RouteSettings
+
+
+def _parse_start(text: str) -> tuple[float, float] | None:
+    """``"lat, lon"`` within Pakistan's extent, or ``None``."""
+    try:
+        lat, lon = (float(x) for x in str(text).split(","))
+    except ValueError:
+        return None
+    return (lat, lon) if 23 <= lat <= 37 and 60 <= lon <= 78 else None
+
 
 ref = get_reference()
 state = st.session_state["view"]
@@ -22,17 +44,39 @@ if not state.district:
     end_page()
 
 names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
+tehsils = ref.tehsils[ref.tehsils["ADM2_PCODE"] == state.district]
+tehsil_names = dict(zip(tehsils["ADM3_PCODE"], tehsils["ADM3_EN"], strict=True))
 hq = ref.district_hq.set_index("ADM2_PCODE").loc[state.district]
 office = f"{hq['hq_name']} (district headquarters)"
+office_point = (float(hq["lat"]), float(hq["lon"]))
+outline = ref.districts.set_index("ADM2_PCODE").geometry.get(state.district)
 report = get_gap_report(state.end, GapSettings())
 gaps = report.kilns[report.kilns["district_pcode"] == state.district]
 if report.synthetic:
     st.warning(f"**DEMO DATA** — the priorities use {', '.join(report.synthetic)}, which are synthetic.", icon="⚠️")
+show_flash()
+
+start_key = f"route_start_{state.district}"  # typed, or set by a click on the picker map below
+st.session_state.setdefault(start_key, f"{office_point[0]:.5f}, {office_point[1]:.5f}")
+with st.expander("Pick the start on a map (default: the district headquarters)"):
+    picked = st_folium(start_picker(outline, start=_parse_start(st.session_state[start_key]) or office_point,
+                                    office=office_point, office_name=office),
+                       key=f"route_picker_{state.district}", height=380, use_container_width=True,
+                       returned_objects=["last_clicked"])
+    click = (picked or {}).get("last_clicked")
+    if click and st.session_state.get("route_last_click") != click:
+        st.session_state["route_last_click"] = click
+        st.session_state[start_key] = f"{click['lat']:.5f}, {click['lng']:.5f}"
+        st.rerun()
+    st.caption("Click where the route starts and ends; the coordinates go into the form.")
 
 with st.form("route"):
     c1, c2, c3 = st.columns(3)
-    start_text = c1.text_input("Start and end (lat, lon)", f"{hq['lat']:.5f}, {hq['lon']:.5f}",
+    start_text = c1.text_input("Start and end (lat, lon)", key=start_key,
                                help=f"Default: {hq['hq_name']}, the district's headquarters town (GeoNames)")
+    tehsil = c1.selectbox("Area", [None, *sorted(tehsil_names, key=tehsil_names.get)],
+                          format_func=lambda t: f"All of {names[state.district]}" if t is None else
+                          f"{tehsil_names[t]} tehsil")
     days = c1.number_input("Days", 1, 10, 1)
     hours = c2.number_input("Working hours per day", 1.0, 14.0, 8.0, 0.5)
     visit_min = c2.number_input("Minutes per visit", 5, 240, 45, 5)
@@ -48,22 +92,20 @@ with st.form("route"):
     speed = c5.number_input("Average speed (km/h)", 5.0, 100.0, 35.0, 5.0)
     go = st.form_submit_button("Plan route", type="primary")
 
-try:
-    start = tuple(float(x) for x in start_text.split(","))
-    if len(start) != 2 or not (23 <= start[0] <= 37 and 60 <= start[1] <= 78):
-        raise ValueError
-except ValueError:
+start = _parse_start(start_text)
+if start is None:
     st.error(f"Start must be 'latitude, longitude' in Pakistan, e.g. {hq['lat']:.4f}, {hq['lon']:.4f}; "
              f"got {start_text!r}.")
     end_page()
 settings = RouteSettings(road_factor=factor, speed_kmh=speed, minutes_per_visit=float(visit_min),
                          hours_per_day=float(hours), km_budget=km or None, days=int(days),
                          skip_visited_within_days=int(recent) or None)
-key = (state.district, state.end, start, settings, tuple(must), tuple(skip))
+# not the store's version: recording the visits of this route must not throw the route away
+key = (state.district, tehsil, state.end, start, settings, tuple(must), tuple(skip))
 if go:
     with st.spinner("Choosing and ordering kilns…"):
-        plan = plan_area(gaps, district=state.district, start=start, as_of=state.end, settings=settings,
-                         must_visit=must, skip=skip)
+        plan = plan_area(gaps, district=state.district, tehsil=tehsil, start=start, as_of=state.end,
+                         settings=settings, must_visit=must, skip=skip)
     st.session_state.update(route_plan=plan, route_key=key)
 plan = st.session_state.get("route_plan") if st.session_state.get("route_key") == key else None
 if plan is None:
@@ -79,7 +121,6 @@ c[1].metric("Priority covered", f"{plan.total_priority:,.0f}")
 c[2].metric("Distance", f"{totals['km'].sum():.0f} km" + (f" / {km * days:.0f}" if km else ""))
 c[3].metric("Time", f"{totals['minutes'].sum() / 60:.1f} h / {hours * days:g} h")
 st.caption(plan.assumptions)
-outline = ref.districts.set_index("ADM2_PCODE").geometry.get(state.district)
 html = route_map(plan, office=office, outline=outline, demo=report.synthetic).get_root().render()
 st.iframe(static_map_url(html), height=520)
 
@@ -94,7 +135,7 @@ st.dataframe(plan.dropped[["kiln_id", "priority", "reason"]].sort_values("priori
 places = day_places(plan, office=office)
 title = f"Inspection route, {names[state.district]}, {state.end.isoformat()}"
 sources = [*report.sources, ATTRIBUTION]
-c = st.columns(4)
+c = st.columns(5)
 c[0].download_button("GPX (OsmAnd, Organic Maps)", route_gpx(places, title=title, note=plan.assumptions),
                      "route.gpx", "application/gpx+xml")
 c[1].download_button("KML (Google Earth)", route_kml(places, title=title, note=plan.assumptions), "route.kml",
@@ -109,3 +150,15 @@ for number, day in enumerate(places, start=1):
     links = google_maps_links(day)
     if links:
         st.markdown(f"Day {number} in Google Maps: " + " · ".join(f"[leg {i}]({u})" for i, u in enumerate(links, 1)))
+c[4].download_button("Visit sheet (CSV)", to_csv_bytes(visit_template(plan), sources=sources, synthetic=False,
+                                                       notes=["Fill visit_date and the findings of each kiln visited, "
+                                                              "then: bhatta import FILE --layer inspections"]),
+                     "visit-sheet.csv", "text/csv", help="The planned kilns with blank findings: fill it in and load it "
+                     "on the Load data page (layer: inspection visits) or with `bhatta import`")
+
+st.markdown("**Record a visit at a planned kiln**")
+planned = plan.stops.sort_values(["day", "order"])
+stop_label = {r.kiln_id: f"Day {r.day}, stop {r.order}: {r.kiln_id}" for r in planned.itertuples()}
+kiln = st.selectbox("Kiln", list(stop_label), format_func=stop_label.get, key="route_visit_kiln")
+if kiln:
+    visit_form(kiln, key="route_visit", today=date.today())
