@@ -126,7 +126,7 @@ def start_picker(outline: shapely.Geometry | None, *, start: tuple[float, float]
                        style_function=lambda _: {"color": "#222", "weight": 2, "fillColor": "#f4f4f4",
                                                  "fillOpacity": 0.5}).add_to(m)
         minx, miny, maxx, maxy = outline.bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        m.add_child(FitOnShow([[miny, minx], [maxy, maxx]]))  # in a closed expander the map starts 0 px wide
     folium.CircleMarker(list(office), radius=6, color="#000", fill=True, fill_opacity=1,
                         tooltip=esc(office_name)).add_to(m)
     if start != office:

@@ -58,6 +58,9 @@ show_flash()
 
 start_key = f"route_start_{state.district}"  # typed, or set by a click on the picker map below
 st.session_state.setdefault(start_key, f"{office_point[0]:.5f}, {office_point[1]:.5f}")
+if clicked := st.session_state.pop("route_start_clicked", None):
+    # set here, in the run that draws the input: a run that does not draw a widget drops its key's value
+    st.session_state[start_key] = clicked
 with st.expander("Pick the start on a map (default: the district headquarters)"):
     picked = st_folium(start_picker(outline, start=_parse_start(st.session_state[start_key]) or office_point,
                                     office=office_point, office_name=office),
@@ -66,7 +69,7 @@ with st.expander("Pick the start on a map (default: the district headquarters)")
     click = (picked or {}).get("last_clicked")
     if click and st.session_state.get("route_last_click") != click:
         st.session_state["route_last_click"] = click
-        st.session_state[start_key] = f"{click['lat']:.5f}, {click['lng']:.5f}"
+        st.session_state["route_start_clicked"] = f"{click['lat']:.5f}, {click['lng']:.5f}"
         st.rerun()
     st.caption("Click where the route starts and ends; the coordinates go into the form.")
 

@@ -494,3 +494,25 @@ def test_gaps_page_draws_the_area_map_offline(page: Page, traffic, app_url: str)
         "() => window[Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map)].getZoom()")
     assert width > 300 and zoom >= 5, (width, zoom)  # fitted to Punjab and Sindh, not left at the world view
     traffic.assert_clean()
+
+
+def test_route_start_is_picked_on_the_map_offline(page: Page, traffic, app_url: str) -> None:
+    """Routes: a click on the district map (streamlit-folium, local Leaflet) becomes the typed start point."""
+    page.goto(f"{app_url}/routes?district=PK614")
+    settle(page)
+    start = page.get_by_role("textbox", name="Start and end (lat, lon)")
+    before = start.input_value()
+    page.get_by_text("Pick the start on a map", exact=False).click()
+    picker = page.frame_locator('iframe[title*="st_folium"]')
+    container = picker.locator(".leaflet-container")
+    expect(container).to_be_visible(timeout=30_000)
+    expect(picker.locator("path.leaflet-interactive").first).to_be_attached()  # the office marker drew
+    page.wait_for_timeout(500)  # the map fits the district once its expander gives it a size
+    box = container.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the middle of the district's extent
+    expect(start).not_to_have_value(before, timeout=30_000)
+    settle(page)
+    lat, lon = (float(x) for x in start.input_value().split(","))
+    south, west, north, east = district_bounds("PK614")
+    assert abs(lat - (south + north) / 2) < 0.05 and abs(lon - (west + east) / 2) < 0.05, (lat, lon)
+    traffic.assert_clean()
