@@ -30,6 +30,10 @@ def _number(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
+def _count(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
 def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = None, expected_version: int = 0,
                synthetic: bool = False) -> None:
     """A form for one visit to ``kiln_id``; ``edit`` (a visit's row) fills it in and stores a new version.
@@ -49,8 +53,8 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
                               index=[NOT_RECORDED, *VISIT_ACTIONS].index(_choice(old.get("action_taken"))),
                               format_func=lambda v: v.replace("_", " "))
         c4, c5, c6 = st.columns(3)
-        workers = c4.number_input(LABELS["workers_count"], 0, 5000, _number(old.get("workers_count")), 1)
-        children = c5.number_input(LABELS["children_count"], 0, 5000, _number(old.get("children_count")), 1,
+        workers = c4.number_input(LABELS["workers_count"], 0, 5000, _count(old.get("workers_count")), 1)
+        children = c5.number_input(LABELS["children_count"], 0, 5000, _count(old.get("children_count")), 1,
                                    help="Children under 14 present at the kiln")
         advance = c6.number_input(LABELS["advance_amount_pkr"], 0.0, 10_000_000.0,
                                   _number(old.get("advance_amount_pkr")), 1000.0)
@@ -104,6 +108,11 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
 
 
 def show_flash() -> None:
-    """The confirmation of the last save (it survives the rerun that recomputes everything)."""
+    """The confirmation of the last save (it survives the rerun that recomputes everything).
+
+    Always one container, empty or not: an element that comes and goes would shift the tabs below it, and
+    Streamlit would then reopen their first tab.
+    """
+    box = st.container()
     if message := st.session_state.pop("visit_flash", None):
-        st.success(message)
+        box.success(message)

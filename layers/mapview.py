@@ -89,8 +89,9 @@ class PointLayer:
     radius: int = 5
     note: str = ""
     link: tuple[str, str, int] | None = None
-    """(label, URL prefix, popup field): a link in the popup to the prefix + that field's value, opened in the
-    app's window, e.g. a kiln's "Record a visit" page. Nothing is linked where the field is blank."""
+    """(label, URL prefix, popup field): a link in the popup to the prefix + that field's value, opened in a
+    new tab (Streamlit's iframe sandbox forbids navigating the app's own window), e.g. a kiln's "Record a visit"
+    page. Nothing is linked where the field is blank."""
 
 
 def _column(values: Sequence[object]) -> dict:
@@ -285,7 +286,7 @@ class PointCloud(MacroElement):
     t.innerHTML = d.link.href; a.href = t.value;  // escaped text: decoded, then the id encoded for the URL
     t.innerHTML = id; a.href += encodeURIComponent(t.value);
     t.innerHTML = d.link.label; a.textContent = t.value;
-    a.target = '_top'; a.className = 'bh-link';
+    a.target = '_blank'; a.rel = 'noopener'; a.className = 'bh-link';  // the app's iframe may not navigate the top
     box.firstChild.appendChild(a);
     return box;
   }

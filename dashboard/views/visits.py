@@ -10,9 +10,9 @@ import streamlit as st
 from dashboard.flow import end_page
 from dashboard.resources import get_gap_report, get_layers, get_reference, get_store
 from dashboard.visit_form import LABELS, show_flash, visit_form
+from layers.catalog import DEMO_SOURCE
 from layers.gaps import GapSettings
 from layers.mapview import priority_parts
-from loaders.store import RECORDED_SOURCE
 
 today = date.today()
 ref = get_reference()
@@ -58,7 +58,7 @@ with listed:
     if frame.empty:
         st.info("No visits recorded in this district yet.")
         end_page()
-    origin = frame["source"].where(frame["source"] != RECORDED_SOURCE, "recorded in the app")
+    origin = frame["source"].where(~frame["source"].eq(DEMO_SOURCE), "demo data")
     if "version" in frame:
         origin = origin.where(frame["version"].isna(), origin + " (version " + frame["version"].astype("Int64").astype(str) + ")")
     table = pd.DataFrame({

@@ -261,12 +261,15 @@ def page(browser, traffic: Traffic, request: pytest.FixtureRequest) -> Iterator:
         traffic.dialogs.append(dialog.message)
         dialog.dismiss()
 
+    def watch(tab) -> None:
+        tab.on("pageerror", lambda error: traffic.errors.append(str(error)))
+        tab.on("dialog", on_dialog)
+        tab.on("websocket", on_websocket)
+        tab.set_default_timeout(30_000)
+
     context.route("**/*", route)
+    context.on("page", watch)  # every tab: a link may open one
     tab = context.new_page()
-    tab.on("pageerror", lambda error: traffic.errors.append(str(error)))
-    tab.on("dialog", on_dialog)
-    tab.on("websocket", on_websocket)
-    tab.set_default_timeout(30_000)
     try:
         yield tab
     finally:

@@ -516,3 +516,59 @@ def test_route_start_is_picked_on_the_map_offline(page: Page, traffic, app_url: 
     south, west, north, east = district_bounds("PK614")
     assert abs(lat - (south + north) / 2) < 0.05 and abs(lon - (west + east) / 2) < 0.05, (lat, lon)
     traffic.assert_clean()
+
+
+ZOOM_TO_KILN_JS = """([lat, lon]) => {
+  const map = window[Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map)];
+  map.setView([lat, lon], 17, {animate: false});
+}"""
+
+
+def test_a_kiln_popup_records_a_visit_and_a_correction_keeps_the_first_version(
+        fresh_app_url: str, page: Page, traffic) -> None:
+    """Map popup -> "Record a visit" -> the visit form with the kiln chosen -> saved -> corrected as version 2."""
+    from loaders.geo import reference
+
+    kiln = reference().kilns.query("district_pcode == @KASUR").iloc[0]
+    frame, _ = open_app(page, f"{fresh_app_url}/?district={KASUR}&layers=kilns",
+                        lambda s: s["points"].get("kilns", 0) > 0, what="the kilns")
+    frame.evaluate(ZOOM_TO_KILN_JS, [kiln.geometry.y, kiln.geometry.x])
+    page.wait_for_timeout(1000)  # the worker sends the points of the new view
+    spot = None
+    for _ in range(50):
+        spot = frame.evaluate(MARKER_JS, int(reference().kilns.index.get_loc(kiln.name)))
+        if spot:
+            break
+        page.wait_for_timeout(200)
+    assert spot, "the kiln was not drawn at zoom 17"
+    frame.locator(".leaflet-container").click(position=spot)
+    link = frame.locator(".leaflet-popup-content a.bh-link")
+    expect(link).to_have_text("Record a visit")
+    assert link.get_attribute("href").endswith(f"/visits?kiln={kiln.kiln_id}")
+    with page.context.expect_page() as opened:  # a new tab: the map's iframe may not navigate the app's window
+        link.click()
+    page = opened.value
+    # the app loads /visits?kiln=..., then writes the view into the URL: the kiln's district
+    expect(page).to_have_url(re.compile(rf"/visits\?district={KASUR}$"), timeout=30_000)
+    settle(page)
+    chosen = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.locator("input")
+    expect(chosen).to_have_value(re.compile("^" + re.escape(f"{kiln.kiln_id} ·")), timeout=30_000)
+
+    page.get_by_role("textbox", name="Visited by (role or team)").fill("Labour inspector, Kasur")
+    page.get_by_role("spinbutton", name="Children present").fill("2")
+    page.get_by_role("button", name="Record visit").click()
+    expect(page.get_by_text(f"to kiln {kiln.kiln_id} saved")).to_be_visible(timeout=30_000)
+    settle(page)
+
+    page.get_by_role("tab", name="Visits in Kasur").click()
+    grid = page.get_by_test_id("stDataFrame")
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 36 + 17)  # the first row (today's visit: newest first)
+    expect(page.get_by_text("Save a new version")).to_be_visible(timeout=30_000)
+    page.get_by_role("spinbutton", name="Children present").last.fill("3")
+    page.get_by_role("textbox", name="Your role (kept with this version)").fill("DVC member")
+    page.get_by_role("textbox", name="Why it changes").fill("two more children found at the moulding ground")
+    page.get_by_role("button", name="Save a new version").click()
+    expect(page.get_by_text("saved as version 2")).to_be_visible(timeout=30_000)
+    settle(page)
+    traffic.assert_clean()
