@@ -182,8 +182,11 @@ def _district_about(ref, pcode: str | None) -> dict[str, str] | None:
     return {"pcode": pcode, "name": str(row["ADM2_EN"]), "province": str(row["ADM1_EN"])}
 
 
-def _gap_report(args: argparse.Namespace):
-    """The gap report of ``--as-of`` from the data the app shows (imports replace demo layers)."""
+def _gap_report(args: argparse.Namespace, *, with_layers: bool = False):
+    """The gap report of ``--as-of`` from the data the app shows (imports replace demo layers).
+
+    ``(report, ref, district)``, and the layers last with ``with_layers``.
+    """
     as_of = _as_of(args.as_of)
     from layers.catalog import load_layers
     from layers.gap_report import gap_report
@@ -192,7 +195,9 @@ def _gap_report(args: argparse.Namespace):
 
     ref = reference()
     district = _district_pcode(ref, args.district)
-    return gap_report(load_layers(Store(), ref=ref), ref, as_of=as_of), ref, district
+    layers = load_layers(Store(), ref=ref)
+    report = gap_report(layers, ref, as_of=as_of)
+    return (report, ref, district, layers) if with_layers else (report, ref, district)
 
 
 def _records(frame) -> list[dict[str, object]]:
@@ -306,11 +311,12 @@ def cmd_priorities(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _start_point(text: str | None, ref, district: str) -> tuple[tuple[float, float], str]:
-    """``--start LAT,LON``, or the district's headquarters town; with a name for the route files."""
+def _start_point(text: str | None, ref, district: str, dvcs) -> tuple[tuple[float, float], str]:
+    """``--start LAT,LON``, or the district's office (layers.route_map.district_office); with a name for the files."""
     if text is None:
-        hq = ref.district_hq.set_index("ADM2_PCODE").loc[district]
-        return (float(hq["lat"]), float(hq["lon"])), f"{hq['hq_name']} (district headquarters)"
+        from layers.route_map import district_office
+
+        return district_office(dvcs, ref.district_hq, district)
     try:
         lat, lon = (float(x) for x in text.split(","))
     except ValueError:
@@ -318,6 +324,28 @@ def _start_point(text: str | None, ref, district: str) -> tuple[tuple[float, flo
     if not (23 <= lat <= 37 and 60 <= lon <= 78):
         raise CommandError(f"--start {text!r} is not in Pakistan: give LAT,LON, latitude first")
     return (lat, lon), "Start"
+
+
+def _road_server(text: str | None):
+    """The OSRM matrix of ``--osrm``, else of ``BHATTA_OSRM_URL`` (None: neither), and why a configured one is not used.
+
+    A malformed ``--osrm`` is refused like any bad option (exit 2); a malformed ``BHATTA_OSRM_URL`` only
+    means planning without it, like a server that does not answer. ``--osrm ''`` ignores the variable.
+    """
+    from layers.osrm import OsrmError, osrm_matrix, osrm_url_from_env
+
+    if text is not None:
+        if not text.strip():
+            return None, None
+        try:
+            return osrm_matrix(text), None
+        except OsrmError as error:
+            raise CommandError(f"--osrm: {error}") from None
+    try:
+        url = osrm_url_from_env()
+    except OsrmError as error:
+        return None, str(error)
+    return (osrm_matrix(url) if url else None), None
 
 
 def cmd_route(args: argparse.Namespace) -> int:
@@ -330,15 +358,21 @@ def cmd_route(args: argparse.Namespace) -> int:
 
     from layers.mapview import ATTRIBUTION
     from layers.route_export import route_gpx, route_kml
-    from layers.route_map import day_places, plan_area, stop_reasons, stop_rows
+    from layers.route_map import day_places, plan_area_by_road, stop_reasons, stop_rows
     from layers.route_sheet import route_sheet_pdf
     from layers.routing import RouteSettings
 
-    report, ref, district = _gap_report(args)
-    start, office = _start_point(args.start, ref, district)
+    matrix, road_problem = _road_server(args.osrm)
+    report, ref, district, layers = _gap_report(args, with_layers=True)
+    start, office = _start_point(args.start, ref, district, layers["dvcs"].frame)
     settings = RouteSettings(hours_per_day=args.hours, km_budget=args.km, days=args.days)
     gaps = report.kilns[report.kilns["district_pcode"] == district]
-    plan = plan_area(gaps, district=district, start=start, as_of=report.as_of, settings=settings)
+    road = plan_area_by_road(gaps, road=matrix, problem=road_problem, district=district, start=start,
+                             as_of=report.as_of, settings=settings)
+    plan, road_notes, road_problem = road.plan, road.notes, road.problem
+    if road_problem:
+        print(f"bhatta: the road server could not be used: {road_problem}; planning with the great-circle "
+              f"estimate instead", file=sys.stderr)
     about = _district_about(ref, district)
     title = f"Inspection route, {about['name']} ({district}), {report.as_of.isoformat()}"
     places = day_places(plan, office=office)
@@ -354,14 +388,19 @@ def cmd_route(args: argparse.Namespace) -> int:
             Path(path).write_bytes(make())
             written.append(path)
     if args.json:
+        last = road.report
+        road_server = None if matrix is None and not road_problem else {
+            "url": matrix.url if matrix is not None else None, "used": not road_problem, "error": road_problem,
+            "requests": last.requests if last else None, "no_route_pairs": last.no_route_pairs if last else None,
+            "notes": list(road_notes)}
         out = {**_about(report), "district": about, "start": list(start), "assumptions": plan.assumptions,
-               "total_priority": plan.total_priority, "within_budget": plan.within_budget,
+               "road_server": road_server, "total_priority": plan.total_priority, "within_budget": plan.within_budget,
                "messages": list(plan.messages), "routes": _records(plan.routes), "stops": _records(plan.stops),
                "dropped": _records(plan.dropped[["kiln_id", "priority", "code", "reason"]]), "written": written}
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return EXIT_OK
     lines = [*_demo_lines(report), title, f"From {office} at {start[0]:.5f},{start[1]:.5f}. {plan.assumptions}."]
-    lines += [f"! {m}" for m in plan.messages]
+    lines += [f"! {m}" for m in (*road_notes, *plan.messages)]
     for route in plan.routes.itertuples():
         budget = f" of {route.km_budget:.0f}" if pd.notna(route.km_budget) else ""
         lines.append(f"\nDay {route.day}: {route.visits} kilns, priority {route.priority:.1f}, "
@@ -414,6 +453,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gpx", metavar="OUT", help="write the route as GPX (OsmAnd, Organic Maps)")
     p.add_argument("--kml", metavar="OUT", help="write the route as KML (Google Earth)")
     p.add_argument("--pdf", metavar="OUT", help="write the printable route sheet")
+    p.add_argument("--osrm", metavar="URL",
+                   help="road distances and driving times from this OSRM server, e.g. http://localhost:5000; it is "
+                        "sent the start and the kilns' coordinates (default: $BHATTA_OSRM_URL; '' for none). "
+                        "Without one, or if it cannot be used: the great-circle estimate")
     for p in (sub.choices["gaps"], sub.choices["priorities"], sub.choices["route"]):
         p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the figures describe (default today)")
         p.add_argument("--json", action="store_true", help="print JSON (null where there is no data)")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -14,9 +16,66 @@ import shapely
 from layers.choropleth import FitOnShow
 from layers.html import esc
 from layers.mapview import ATTRIBUTION, Attribution, HtmlOverlay, priority_parts
+from layers.osrm import OsrmError, OsrmMatrix, OsrmReport
 from layers.route_export import Place
 from layers.route_sheet import DAY_COLORS
 from layers.routing import PointsMatrix, RoutePlan, RouteSettings, candidates_for, plan_routes
+
+
+def district_office(dvcs: pd.DataFrame, hq: pd.DataFrame, district: str) -> tuple[tuple[float, float], str]:
+    """Where a district's routes start by default, and what it is called.
+
+    The DVC office when the district's committee record gives its coordinates (``office_lat``,
+    ``office_lon``; a district-level record, the newest notified first), else the district's headquarters
+    town (GeoNames, ``district_hq``: ``ADM2_PCODE``, ``hq_name``, ``lat``, ``lon``).
+    """
+    rows = dvcs[(dvcs["district_pcode"] == district)] if "district_pcode" in dvcs else dvcs.iloc[0:0]
+    if "tehsil_pcode" in rows:
+        rows = rows[rows["tehsil_pcode"].isna()]
+    if {"office_lat", "office_lon"} <= set(rows.columns):
+        located = rows.dropna(subset=["office_lat", "office_lon"])
+        if "notified_date" in located:
+            located = located.sort_values("notified_date", ascending=False, na_position="last")
+        if len(located):
+            first = located.iloc[0]
+            return (float(first["office_lat"]), float(first["office_lon"])), "DVC office (from the committee record)"
+    town = hq.set_index("ADM2_PCODE").loc[district]
+    return (float(town["lat"]), float(town["lon"])), f"{town['hq_name']} (district headquarters)"
+
+
+@dataclass(frozen=True)
+class RoadPlan:
+    """A plan and what the road server did for it."""
+
+    plan: RoutePlan
+    notes: tuple[str, ...] = ()
+    """What the user must know about the distances (no road found, far from a road, server not used)."""
+    problem: str | None = None
+    """Why a configured road server was not used (the plan then has the great-circle estimate)."""
+    report: OsrmReport | None = None
+
+
+def plan_area_by_road(gaps: pd.DataFrame, *, road: OsrmMatrix | None, problem: str | None = None,
+                      **area: Any) -> RoadPlan:
+    """:func:`plan_area` with road distances from ``road`` (an OSRM server), else the great-circle estimate.
+
+    A server that fails (down, refuses, answers nonsense) does not stop the plan: it is made with the
+    great-circle estimate and :attr:`RoadPlan.problem` says why. ``problem`` is a reason known beforehand
+    (e.g. a malformed configured URL). The session of ``road`` is closed.
+    """
+    if road is not None:
+        try:
+            plan = plan_area(gaps, distance_matrix=road, **area)
+        except OsrmError as error:
+            problem = str(error)
+        else:  # the assumption line names the server, not routing's generic "supplied road matrix"
+            plan = dataclasses.replace(plan, assumptions=road.assumptions(area["settings"]))
+            return RoadPlan(plan, road.last.notes() if road.last else (), None, road.last)
+        finally:
+            road.close()
+    plan = plan_area(gaps, **area)
+    notes = (f"Road server not used ({problem}): distances are the great-circle estimate.",) if problem else ()
+    return RoadPlan(plan, notes, problem)
 
 
 def plan_area(

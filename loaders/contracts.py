@@ -222,6 +222,8 @@ CONTRACTS: dict[str, Contract] = {
             Field("chair", "text", aliases=("chairperson", "chaired_by")),
             Field("focal_person", "text", personal=True, aliases=("contact_person", "focal")),
             Field("focal_phone", "text", personal=True, aliases=("phone", "contact", "mobile")),
+            Field("office_lat", "float", minimum=23.0, maximum=37.5, aliases=("office_latitude", "dvc_office_lat")),
+            Field("office_lon", "float", minimum=60.0, maximum=78.0, aliases=("office_longitude", "dvc_office_lon")),
         ),
         source_note="DVC notification and meeting records.",
     ),

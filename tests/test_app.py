@@ -440,3 +440,23 @@ def test_routes_page_plans_one_tehsil_from_a_typed_start(db):
     at.button[0].click()
     rerun(at)
     assert "Start must be 'latitude, longitude' in Pakistan" in at.error[0].value
+
+
+def test_routes_page_uses_the_configured_road_server_and_falls_back_when_it_fails(db, monkeypatch):
+    from osrm_fake import FakeOsrm, free_port
+
+    with FakeOsrm() as server:
+        monkeypatch.setenv("BHATTA_OSRM_URL", server.url)
+        at = run_app("routes", district="PK614")
+        assert any(f"road server at {server.url}" in c.value for c in at.caption)
+        at.button[0].click()
+        rerun(at)
+        assert server.requests, "the page did not ask the road server"
+        assert any(c.value.startswith(f"distance and time by road from the OSRM server at {server.url}")
+                   for c in at.caption)
+    monkeypatch.setenv("BHATTA_OSRM_URL", f"http://127.0.0.1:{free_port()}")  # nobody listens there
+    at = run_app("routes", district="PK614")
+    at.button[0].click()
+    rerun(at)
+    assert any(w.value.startswith("Road server not used (") for w in at.warning)
+    assert int(metrics(at)["Kilns planned"].split(" of ")[0]) > 0  # planned all the same, by straight lines

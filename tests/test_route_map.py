@@ -6,7 +6,14 @@ import pandas as pd
 import pytest
 
 from layers.export import to_csv_bytes
-from layers.route_map import VISIT_TEMPLATE_COLUMNS, day_places, route_map, stop_rows, visit_template
+from layers.route_map import (
+    VISIT_TEMPLATE_COLUMNS,
+    day_places,
+    district_office,
+    route_map,
+    stop_rows,
+    visit_template,
+)
 from layers.routing import RouteSettings, plan_routes
 
 OFFICE = (31.1167, 74.45)
@@ -68,3 +75,16 @@ def test_the_visit_sheet_filled_in_loads_back_as_inspections(tmp_path):
     [problem] = report.rejected
     assert (problem.column, problem.reason) == ("visit_date", "required value missing (Visit date)")
     assert report.rows == 3
+
+
+def test_routes_start_at_the_dvc_office_when_its_record_has_one():
+    hq = pd.DataFrame({"ADM2_PCODE": ["PK614"], "hq_name": ["Kasur"], "lat": [31.1187], "lon": [74.4503]})
+    dvcs = pd.DataFrame({"district_pcode": ["PK614", "PK614", "PK614"], "tehsil_pcode": [None, "PK61401", None],
+                         "notified_date": pd.to_datetime(["2020-01-01", "2024-01-01", "2023-05-01"]),
+                         "office_lat": [31.10, 31.30, 31.12], "office_lon": [74.40, 74.10, 74.44]})
+    # the newest district-level record with coordinates (a tehsil committee's office is not the district's)
+    assert district_office(dvcs, hq, "PK614") == ((31.12, 74.44), "DVC office (from the committee record)")
+    without = dvcs.assign(office_lat=None, office_lon=None)
+    assert district_office(without, hq, "PK614") == ((31.1187, 74.4503), "Kasur (district headquarters)")
+    assert district_office(dvcs.drop(columns=["office_lat", "office_lon"]), hq, "PK614")[1] == \
+        "Kasur (district headquarters)"

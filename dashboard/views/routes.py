@@ -8,15 +8,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.flow import end_page
-from dashboard.resources import get_gap_report, get_reference, static_map_url
+from dashboard.resources import get_gap_report, get_layers, get_reference, static_map_url
 from dashboard.visit_form import show_flash, visit_form
 from layers.export import to_csv_bytes
 from layers.gaps import GapSettings
 from layers.mapview import ATTRIBUTION
+from layers.osrm import OsrmError, osrm_matrix, osrm_url_from_env
 from layers.route_export import google_maps_links, route_gpx, route_kml
 from layers.route_map import (
     day_places,
-    plan_area,
+    district_office,
+    plan_area_by_road,
     route_map,
     start_picker,
     stop_reasons,
@@ -46,9 +48,7 @@ if not state.district:
 names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
 tehsils = ref.tehsils[ref.tehsils["ADM2_PCODE"] == state.district]
 tehsil_names = dict(zip(tehsils["ADM3_PCODE"], tehsils["ADM3_EN"], strict=True))
-hq = ref.district_hq.set_index("ADM2_PCODE").loc[state.district]
-office = f"{hq['hq_name']} (district headquarters)"
-office_point = (float(hq["lat"]), float(hq["lon"]))
+office_point, office = district_office(get_layers()["dvcs"].frame, ref.district_hq, state.district)
 outline = ref.districts.set_index("ADM2_PCODE").geometry.get(state.district)
 report = get_gap_report(state.end, GapSettings())
 gaps = report.kilns[report.kilns["district_pcode"] == state.district]
@@ -61,7 +61,7 @@ st.session_state.setdefault(start_key, f"{office_point[0]:.5f}, {office_point[1]
 if clicked := st.session_state.pop("route_start_clicked", None):
     # set here, in the run that draws the input: a run that does not draw a widget drops its key's value
     st.session_state[start_key] = clicked
-with st.expander("Pick the start on a map (default: the district headquarters)"):
+with st.expander(f"Pick the start on a map (default: {office})"):
     picked = st_folium(start_picker(outline, start=_parse_start(st.session_state[start_key]) or office_point,
                                     office=office_point, office_name=office),
                        key=f"route_picker_{state.district}", height=380, use_container_width=True,
@@ -76,7 +76,8 @@ with st.expander("Pick the start on a map (default: the district headquarters)")
 with st.form("route"):
     c1, c2, c3 = st.columns(3)
     start_text = c1.text_input("Start and end (lat, lon)", key=start_key,
-                               help=f"Default: {hq['hq_name']}, the district's headquarters town (GeoNames)")
+                               help=f"Default: {office}. The district's headquarters town (GeoNames) unless "
+                               "its DVC record gives the office's coordinates (office_lat, office_lon)")
     tehsil = c1.selectbox("Area", [None, *sorted(tehsil_names, key=tehsil_names.get)],
                           format_func=lambda t: f"All of {names[state.district]}" if t is None else
                           f"{tehsil_names[t]} tehsil")
@@ -97,7 +98,7 @@ with st.form("route"):
 
 start = _parse_start(start_text)
 if start is None:
-    st.error(f"Start must be 'latitude, longitude' in Pakistan, e.g. {hq['lat']:.4f}, {hq['lon']:.4f}; "
+    st.error(f"Start must be 'latitude, longitude' in Pakistan, e.g. {office_point[0]:.4f}, {office_point[1]:.4f}; "
              f"got {start_text!r}.")
     end_page()
 settings = RouteSettings(road_factor=factor, speed_kmh=speed, minutes_per_visit=float(visit_min),
@@ -105,17 +106,26 @@ settings = RouteSettings(road_factor=factor, speed_kmh=speed, minutes_per_visit=
                          skip_visited_within_days=int(recent) or None)
 # not the store's version: recording the visits of this route must not throw the route away
 key = (state.district, tehsil, state.end, start, settings, tuple(must), tuple(skip))
+try:  # road distances when the server's administrator configured an OSRM server (kiln locations go to it)
+    road_url, road_problem = osrm_url_from_env(), None
+except OsrmError as error:
+    road_url, road_problem = None, str(error)
 if go:
-    with st.spinner("Choosing and ordering kilns…"):
-        plan = plan_area(gaps, district=state.district, tehsil=tehsil, start=start, as_of=state.end,
-                         settings=settings, must_visit=must, skip=skip)
-    st.session_state.update(route_plan=plan, route_key=key)
-plan = st.session_state.get("route_plan") if st.session_state.get("route_key") == key else None
-if plan is None:
-    st.caption(f"{len(gaps):,} detected kilns in {names[state.district]}. Set the budget and press *Plan route*.")
+    with st.spinner("Choosing and ordering kilns…" + (" Asking the road server…" if road_url else "")):
+        road = plan_area_by_road(gaps, road=osrm_matrix(road_url) if road_url else None, problem=road_problem,
+                                 district=state.district, tehsil=tehsil, start=start, as_of=state.end,
+                                 settings=settings, must_visit=must, skip=skip)
+    st.session_state.update(route_plan=road, route_key=key)
+road = st.session_state.get("route_plan") if st.session_state.get("route_key") == key else None
+if road is None:
+    st.caption(f"{len(gaps):,} detected kilns in {names[state.district]}. Set the budget and press *Plan route*. "
+               + (f"Distances and times come from the road server at {road_url}." if road_url else
+                  "Distances are straight lines × the road factor, at the average speed (no road server is "
+                  "configured: set BHATTA_OSRM_URL)."))
     end_page()
 
-for message in plan.messages:
+plan = road.plan
+for message in (*road.notes, *plan.messages):
     st.warning(message)
 totals = plan.routes
 c = st.columns(4)
