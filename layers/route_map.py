@@ -173,10 +173,14 @@ def route_map(plan: RoutePlan, *, office: str, outline: shapely.Geometry | None 
     return m
 
 
-def start_picker(outline: shapely.Geometry | None, *, start: tuple[float, float], office: tuple[float, float],
-                 office_name: str, asset_base: str = "/app/static/vendor") -> folium.Map:
-    """A small map of the district to click the route's start on: the outline, the office and the start."""
-    m = folium.Map(location=list(start), zoom_start=9, tiles=None, control_scale=True)
+def start_picker(outline: shapely.Geometry | None, *, office: tuple[float, float], office_name: str,
+                 asset_base: str = "/app/static/vendor") -> folium.Map:
+    """A small map of the district to click the route's start on: the outline and the office.
+
+    It does not show the chosen start: the map must stay the same after a click, or streamlit-folium draws it
+    anew and sends its value again, racing the start it has just set.
+    """
+    m = folium.Map(location=list(office), zoom_start=9, tiles=None, control_scale=True)
     m.options["maxZoom"] = 18
     m.default_js = [("leaflet", f"{asset_base}/leaflet/leaflet.js")]
     m.default_css = [("leaflet_css", f"{asset_base}/leaflet/leaflet.css")]
@@ -188,9 +192,6 @@ def start_picker(outline: shapely.Geometry | None, *, start: tuple[float, float]
         m.add_child(FitOnShow([[miny, minx], [maxy, maxx]]))  # in a closed expander the map starts 0 px wide
     folium.CircleMarker(list(office), radius=6, color="#000", fill=True, fill_opacity=1,
                         tooltip=esc(office_name)).add_to(m)
-    if start != office:
-        folium.CircleMarker(list(start), radius=7, color="#b3361b", weight=3, fill=False,
-                            tooltip="Start and end").add_to(m)
     return m
 
 

@@ -61,9 +61,12 @@ st.session_state.setdefault(start_key, f"{office_point[0]:.5f}, {office_point[1]
 if clicked := st.session_state.pop("route_start_clicked", None):
     # set here, in the run that draws the input: a run that does not draw a widget drops its key's value
     st.session_state[start_key] = clicked
+# outside the form: a value set from a map click must stick (a form keeps its own copy until submitted)
+start_text = st.text_input("Start and end (lat, lon)", key=start_key,
+                           help=f"Default: {office}. The district's headquarters town (GeoNames) unless "
+                           "its DVC record gives the office's coordinates (office_lat, office_lon)")
 with st.expander(f"Pick the start on a map (default: {office})"):
-    picked = st_folium(start_picker(outline, start=_parse_start(st.session_state[start_key]) or office_point,
-                                    office=office_point, office_name=office),
+    picked = st_folium(start_picker(outline, office=office_point, office_name=office),
                        key=f"route_picker_{state.district}", height=380, use_container_width=True,
                        returned_objects=["last_clicked"])
     click = (picked or {}).get("last_clicked")
@@ -71,13 +74,10 @@ with st.expander(f"Pick the start on a map (default: {office})"):
         st.session_state["route_last_click"] = click
         st.session_state["route_start_clicked"] = f"{click['lat']:.5f}, {click['lng']:.5f}"
         st.rerun()
-    st.caption("Click where the route starts and ends; the coordinates go into the form.")
+    st.caption("Click where the route starts and ends; the coordinates go into the box above.")
 
 with st.form("route"):
     c1, c2, c3 = st.columns(3)
-    start_text = c1.text_input("Start and end (lat, lon)", key=start_key,
-                               help=f"Default: {office}. The district's headquarters town (GeoNames) unless "
-                               "its DVC record gives the office's coordinates (office_lat, office_lon)")
     tehsil = c1.selectbox("Area", [None, *sorted(tehsil_names, key=tehsil_names.get)],
                           format_func=lambda t: f"All of {names[state.district]}" if t is None else
                           f"{tehsil_names[t]} tehsil")

@@ -501,13 +501,20 @@ def test_route_start_is_picked_on_the_map_offline(page: Page, traffic, app_url: 
     page.goto(f"{app_url}/routes?district=PK614")
     settle(page)
     start = page.get_by_role("textbox", name="Start and end (lat, lon)")
-    before = start.input_value()
+    from loaders.geo import reference
+
+    hq = reference().district_hq.set_index("ADM2_PCODE").loc["PK614"]
+    before = f"{hq['lat']:.5f}, {hq['lon']:.5f}"  # the headquarters town (the demo DVCs have no office point)
+    expect(start).to_have_value(before)
     page.get_by_text("Pick the start on a map", exact=False).click()
     picker = page.frame_locator('iframe[title*="st_folium"]')
     container = picker.locator(".leaflet-container")
     expect(container).to_be_visible(timeout=30_000)
     expect(picker.locator("path.leaflet-interactive").first).to_be_attached()  # the office marker drew
-    page.wait_for_timeout(500)  # the map fits the district once its expander gives it a size
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    # the map fits the district once its expander gives it a size; then its click handler is in place
+    frame.wait_for_function("() => window.map_div && window.map_div.getZoom() >= 8", timeout=30_000)
+    settle(page)
     box = container.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the middle of the district's extent
     expect(start).not_to_have_value(before, timeout=30_000)
