@@ -460,3 +460,16 @@ def test_routes_page_uses_the_configured_road_server_and_falls_back_when_it_fail
     rerun(at)
     assert any(w.value.startswith("Road server not used (") for w in at.warning)
     assert int(metrics(at)["Kilns planned"].split(" of ")[0]) > 0  # planned all the same, by straight lines
+
+
+def test_routes_page_turns_fuel_into_the_distance_budget(db):
+    at = run_app("routes", district="PK614")
+    fuel = next(n for n in at.number_input if n.label.startswith("Or fuel per day"))
+    per_litre = next(n for n in at.number_input if n.label.startswith("Km per litre"))
+    fuel.set_value(5.0)
+    per_litre.set_value(10.0)
+    at.button[0].click()
+    rerun(at)
+    assert any("5 litres × 10 km per litre = 50 km per day" in c.value for c in at.caption)
+    km, budget = (float(x.split()[0]) for x in metrics(at)["Distance"].replace(" km", "").split(" / "))
+    assert budget == 50 and km <= 50

@@ -85,8 +85,11 @@ with st.form("route"):
     hours = c2.number_input("Working hours per day", 1.0, 14.0, 8.0, 0.5)
     visit_min = c2.number_input("Minutes per visit", 5, 240, 45, 5)
     km = c3.number_input("Distance budget per day (km, 0 = none)", 0.0, 1000.0, 120.0, 10.0,
-                         help="Fuel: litres × km per litre")
+                         help="Or give the fuel below: the budget is then litres × km per litre")
     recent = c3.number_input("Skip kilns visited within (days)", 0, 365, 30)
+    litres = c1.number_input("Or fuel per day (litres, 0 = use km)", 0.0, 200.0, 0.0, 1.0)
+    per_litre = c2.number_input("Km per litre of the vehicle", 2.0, 60.0, 12.0, 0.5,
+                                help="About 12 for a car, 35 to 45 for a motorcycle")
     ranked = gaps.sort_values("priority", ascending=False)
     options = ranked["kiln_id"].tolist()
     must = st.multiselect("Kilns that must be visited", options, max_selections=20)
@@ -101,6 +104,9 @@ if start is None:
     st.error(f"Start must be 'latitude, longitude' in Pakistan, e.g. {office_point[0]:.4f}, {office_point[1]:.4f}; "
              f"got {start_text!r}.")
     end_page()
+if litres:
+    km = round(litres * per_litre, 1)
+    st.caption(f"Distance budget from the fuel: {litres:g} litres × {per_litre:g} km per litre = {km:g} km per day.")
 settings = RouteSettings(road_factor=factor, speed_kmh=speed, minutes_per_visit=float(visit_min),
                          hours_per_day=float(hours), km_budget=km or None, days=int(days),
                          skip_visited_within_days=int(recent) or None)
