@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import shutil
 import signal
@@ -39,6 +40,8 @@ EXTRA_RETURNING_VISITS = 4
 OURS_LIMIT_S = 60.0
 TARGETS_10K = {"first_paint_returning_s": 1.5, "district_change_s": 0.5, "map_payload_mb": 2.0, "rss_mb": 500}
 SPEEDUP_TARGET = 20.0
+ABOVE_BARE_TARGET = 1.2
+"""The issue's first-paint budget for our part: 1.5 s with a bare Streamlit page at 0.3 s."""
 
 
 class ByteCounter:
@@ -321,16 +324,31 @@ def measure(browser, app: App, *, limit_s: float, district_label: str, district_
     return out
 
 
-def measure_bare(browser, app: App, *, visits: int = 5) -> dict:
-    """Navigation to painted text of the bare Streamlit page: the floor under any Streamlit page here."""
+BARE_STAMP_JS = """(() => {  // stamp the animation frame that paints the bare page's text, as our map stamps its kilns
+  new MutationObserver(function (_, observer) {
+    if (document.body && document.body.innerText.indexOf('Bare Streamlit page') >= 0) {
+      observer.disconnect();
+      requestAnimationFrame(function () { window.__bareAt = performance.timeOrigin + performance.now(); });
+    }
+  }).observe(document, {childList: true, subtree: true, characterData: true});
+})();"""
+
+
+def measure_bare(browser, app: App, *, visits: int = 6) -> dict:
+    """Navigation to the painted text of the bare Streamlit page: the floor under any Streamlit page here.
+
+    Timed like ours: from the navigation's time origin to the animation frame that paints the text.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 950})
+    context.add_init_script(BARE_STAMP_JS)
     times = []
     for _ in range(visits):
         page = context.new_page()
-        t0 = time.perf_counter()
         page.goto(app.url, wait_until="commit")
         page.get_by_text("Bare Streamlit page").wait_for()
-        times.append(round(time.perf_counter() - t0, 3))
+        page.wait_for_function("() => window.__bareAt !== undefined")
+        times.append(round((page.evaluate("() => window.__bareAt - performance.timeOrigin")) / 1000, 3))
+        page.wait_for_timeout(500)
         page.close()
     context.close()
     returning = sorted(times[1:])
@@ -378,10 +396,18 @@ def main() -> int:
     big = results["ours_100k"]
     met.update({f"{k}_100k": (big.get(k) is not None and big[k] <= 2 * v) for k, v in TARGETS_10K.items()})
     met["speedup_vs_naive"] = speedup >= SPEEDUP_TARGET
+    # the issue's 1.5 s assumed a bare Streamlit page paints in 0.3 s, leaving 1.2 s to us: ours above the bare
+    # page measured in this same run (the floor differs from machine to machine)
+    bare = results.get("bare_streamlit", {}).get("first_paint_returning_s")
+    for key in ("ours_10k", "ours_100k"):
+        if bare is not None and results[key].get("first_paint_returning_s") is not None:
+            results[key]["first_paint_above_bare_s"] = round(results[key]["first_paint_returning_s"] - bare, 3)
+    met["first_paint_above_bare_s"] = (ours.get("first_paint_above_bare_s") or math.inf) <= ABOVE_BARE_TARGET
+    met["first_paint_above_bare_s_100k"] = (big.get("first_paint_above_bare_s") or math.inf) <= 2 * ABOVE_BARE_TARGET
     met["no_outside_requests"] = all(r.get("outside_requests", 0) == 0 for r in results.values())
 
     write_json({"browser": {"runs": results, "targets_10k": TARGETS_10K, "targets_100k": "2x the 10k targets",
-                            "naive_limit_s": NAIVE_LIMIT_S, "met": met,
+                            "naive_limit_s": NAIVE_LIMIT_S, "met": met, "above_bare_target_s": ABOVE_BARE_TARGET,
                             "note": "naive first paint counted as the time limit when it did not finish"},
                 "speedup_vs_naive": speedup})
     _write_table(results, speedup, met)
@@ -396,6 +422,7 @@ def _write_table(results: dict, speedup: float, met: dict) -> None:
     rows = [("first paint, first visit (s)", "first_paint_first_visit_s"),
             ("first paint, returning visit (s)", "first_paint_returning_s"),
             ("first paint, returning visit, polled from the harness (s)", "first_paint_returning_polled_s"),
+            ("first paint, returning visit, above the bare Streamlit page (s)", "first_paint_above_bare_s"),
             ("district change to redrawn map (s)", "district_change_s"),
             ("server build, returning visit (s)", "server_build_s"),
             ("map payload, first visit: websocket + map assets as sent, gzip (MB)", "map_payload_mb"),
@@ -412,8 +439,10 @@ def _write_table(results: dict, speedup: float, met: dict) -> None:
     lines += ["", f"Bare Streamlit page (one line of text), same server and browser: first paint "
               f"{_fmt(bare.get('first_paint_first_visit_s'))} s on a first visit, "
               f"{_fmt(bare.get('first_paint_returning_s'))} s on a returning visit (median of "
-              f"{len(bare.get('returning_visits_s', []))}). Ours on a returning visit is measured to the animation "
-              "frame that paints the kilns (stamped by the map); the naive page by polling its DOM."]
+              f"{len(bare.get('returning_visits_s', []))}), timed like ours to the animation frame that paints it. "
+              "Ours on a returning visit is measured to the animation frame that paints the kilns (stamped by the "
+              "map); the naive page by polling its DOM. The issue's 1.5 s assumed the bare page at 0.3 s, leaving "
+              f"{ABOVE_BARE_TARGET} s to us: first_paint_above_bare_s is that part, measured in this run."]
     lines += ["", f"Speed-up of first paint (returning visit) against the naive page at 10k kilns: **{speedup}×** "
               f"(target ≥ {SPEEDUP_TARGET:.0f}×).", "",
               "Targets met: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in met.items())]
