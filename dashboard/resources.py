@@ -14,6 +14,7 @@ from layers.catalog import LayerData, load_layers
 from layers.gap_report import GapReport, gap_report
 from layers.gaps import GapSettings
 from layers.mapview import MapView, build_map, data_files
+from layers.redact import redact_layers
 from loaders.geo import Reference, reference, scaled_kilns
 from loaders.store import Store
 
@@ -59,8 +60,10 @@ def map_url(view: MapView, version: tuple) -> str:
     The name is the content's hash, so a changed map is a new file.
     """
     gaps = _gap_report(version, view.window.end, GapSettings()).kilns  # popups: why this kiln
+    internal = view.profile == "internal"
     # the document is /app/static/maps/<hash>.html: the Visits page of the app is three levels up
-    m = build_map(view, _layers(version), get_reference(), data_base=".", gaps=gaps, visit_url=VISIT_URL)
+    m = build_map(view, _shared_layers(version, view.profile), get_reference(), data_base=".", gaps=gaps,
+                  visit_url=VISIT_URL if internal else None)
     return static_map_url(m.get_root().render(), data_files(m))
 
 
@@ -97,6 +100,16 @@ def _write_static(path: Path, content: bytes) -> None:
 def get_layers() -> dict[str, LayerData]:
     store = get_store()
     return _layers(store_version(store))
+
+
+@st.cache_resource(max_entries=6)
+def _shared_layers(version: tuple, profile: str) -> dict[str, LayerData]:
+    return redact_layers(_layers(version), profile, ref=get_reference())
+
+
+def get_shared_layers(profile: str) -> dict[str, LayerData]:
+    """The layers as a redaction profile may show them (layers.redact), computed once per data version."""
+    return _shared_layers(store_version(get_store()), profile)
 
 
 @st.cache_resource(show_spinner="Computing gaps…", max_entries=8)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.state import BASEMAPS, DESERTS, PROVINCES, ViewState, from_query, to_query
 from layers.catalog import LayerData
+from layers.redact import PROFILE_WORDS, PROFILES
 from loaders.contracts import LAYERS
 from loaders.geo import Reference
 
@@ -34,6 +35,9 @@ def _seed_session(ref: Reference, today: date) -> None:
         "w_window": (state.start, state.end),
         "w_basemap": state.basemap,
         "w_desert": state.desert,
+        "w_profile": state.profile,
+        # a link that opens a more restricted profile cannot be widened from the sidebar in this session
+        "profile_ceiling": state.profile,
         **{f"w_layer_{name}": name in state.layers for name in LAYERS},
         "view_notices": state.notices,
         "visit_kiln": kiln,
@@ -64,6 +68,7 @@ def current_view(ref: Reference, *, today: date) -> ViewState:
         end=window[1],
         basemap=st.session_state["w_basemap"],
         desert=st.session_state["w_desert"],
+        profile=st.session_state["w_profile"],
         notices=tuple(st.session_state.get("view_notices", ())),
     )
     query = to_query(state, today=today)
@@ -94,3 +99,8 @@ def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date) -> Non
                      help="Kilns farther than the default threshold from the nearest service: school or girls' "
                           "primary school 2 km, health unit 5 km, NGO service 10 km (straight line)")
         st.radio("Basemap", list(BASEMAPS), key="w_basemap", format_func=BASEMAPS.get)
+        allowed = PROFILES[PROFILES.index(st.session_state.get("profile_ceiling", "internal")):]
+        st.selectbox("Sharing profile", allowed, key="w_profile", format_func=lambda p: PROFILE_WORDS[p],
+                     help="Applied on the server to the map, tables and downloads: official removes names, phone "
+                          "numbers and notes; public shows no individual visit and displaces sensitive points. "
+                          "A link keeps the profile, and cannot be widened from here.")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from layers.redact import PROFILES
 from loaders.contracts import LAYERS
 
 PROVINCES = {"PK6": "Punjab", "PK7": "Sindh"}
@@ -44,6 +45,8 @@ class ViewState:
     end: date | None = None
     basemap: str = field(default_factory=default_basemap)
     desert: str = ""
+    profile: str = "internal"
+    """Redaction profile (layers.redact.PROFILES) of everything the pages show and export."""
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -103,6 +106,13 @@ def from_query(params: Mapping[str, str], *, today: date, districts: Mapping[str
             state = replace(state, desert=desert)
         else:
             notices.append(f"Unknown service desert {desert!r} in the link: none marked.")
+    profile = params.get("profile")
+    if profile:
+        if profile in PROFILES:
+            state = replace(state, profile=profile)
+        else:
+            notices.append(f"Unknown sharing profile {profile!r} in the link: public used.")
+            state = replace(state, profile="public")  # a mistyped link must not open more than it meant to
     return replace(state, notices=tuple(notices))
 
 
@@ -124,4 +134,6 @@ def to_query(state: ViewState, *, today: date) -> dict[str, str]:
         out["basemap"] = state.basemap
     if state.desert:
         out["desert"] = state.desert
+    if state.profile != "internal":
+        out["profile"] = state.profile
     return out

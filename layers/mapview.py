@@ -67,6 +67,9 @@ class MapView:
     basemap: str = "none"
     desert: str = ""
     """A service of :data:`layers.gaps.SERVICES` whose desert kilns are marked (needs the gaps table)."""
+    profile: str = "internal"
+    """The redaction profile the layers were redacted with (layers.redact): ``public`` shows no per-kiln
+    visit or finding in the kilns' popups."""
 
 
 @dataclass
@@ -637,9 +640,11 @@ def point_layers(
         last = k[["kiln_id"]].merge(visits[["kiln_id", "visit_date"]], on="kiln_id", how="left")
         type_label = k["kiln_type_label"].fillna(k.get("kiln_type")) if "kiln_type_label" in k else k["kiln_type"]
         popup = [PopupField("Kiln id", per_point_text(k, k["kiln_id"].tolist())),
-                 PopupField("Type", type_label.tolist()), place(k),
-                 PopupField("Last visit in window", [d or "none recorded" for d in _fmt_date(last["visit_date"])])]
-        if gaps is not None:  # why this kiln: the priority and its parts (layers.gaps)
+                 PopupField("Type", type_label.tolist()), place(k)]
+        if view.profile != "public":  # public: visits only as counts per area, never per kiln
+            popup.append(PopupField("Last visit in window",
+                                    [d or "none recorded" for d in _fmt_date(last["visit_date"])]))
+        if gaps is not None and view.profile != "public":  # why this kiln: the priority and its parts (layers.gaps)
             g = gaps.loc[k.index]
             popup += [PopupField("Visit status", g["visit_status"].str.replace("_", " ").tolist()),
                       PopupField("Priority", [f"{p:g}" for p in g["priority"]]),

@@ -60,8 +60,12 @@ def area_figures(
     window: Window,
     district: str | None = None,
     province: str | None = None,
+    small_count: int | None = None,
 ) -> list[Figure]:
-    """Figures for one district (``district`` P-code), one province (``PK6``/``PK7``) or both."""
+    """Figures for one district (``district`` P-code), one province (``PK6``/``PK7``) or both.
+
+    With ``small_count`` (the public profile), counts drawn from visit records below it show as "< n".
+    """
     pop = in_area(ref.population.rename(columns={"ADM2_PCODE": "district_pcode"}), district, province)
     figures = [Figure("Population 2023", f"{int(pop['pop_total_2023'].sum()):,}", POPULATION_SOURCE,
                       note="Karachi districts approximate" if (pop["mapping"] == "approximate_karachi").any() else "")]
@@ -80,7 +84,11 @@ def area_figures(
     year_ago = max(window.start, (pd.Timestamp(window.end) - pd.DateOffset(months=12)).date())
     visited = last_visits(area_visits, Window(year_ago, window.end))
     share = f"{len(visited) / n_kilns:.0%} of detected kilns · " if n_kilns else ""
-    figures.append(Figure("Kilns visited in the last 12 months", f"{len(visited):,}",
+    hidden = small_count is not None and len(visited) < small_count
+    if hidden:
+        share = ""
+    figures.append(Figure("Kilns visited in the last 12 months",
+                          f"< {small_count}" if hidden else f"{len(visited):,}",
                           " · ".join(visits.sources), visits.synthetic,
                           note=f"{share}{year_ago.isoformat()} to {window.end.isoformat()}"))
 

@@ -26,6 +26,7 @@ from dashboard import resources
 from dashboard.state import default_window
 from layers.gaps import GapSettings
 from layers.mapview import DETAIL_LIMIT
+from layers.redact import PROFILE_WORDS
 from loaders.store import Store
 from loaders.validate import check_file
 
@@ -473,3 +474,28 @@ def test_routes_page_turns_fuel_into_the_distance_budget(db):
     assert any("5 litres × 10 km per litre = 50 km per day" in c.value for c in at.caption)
     km, budget = (float(x.split()[0]) for x in metrics(at)["Distance"].replace(" km", "").split(" / "))
     assert budget == 50 and km <= 50
+
+
+def test_a_public_link_shows_no_visit_anywhere_and_cannot_be_widened(db):
+    at = run_app("map", district="PK614", profile="public")
+    assert url(at) == {"district": "PK614", "profile": "public"}
+    payloads = clouds(at)
+    assert len(payloads.get("inspections", {"lat": []})["lat"]) == 0  # no individual visit on the map
+    labels = [f["label"] for f in payloads["kilns"]["fields"]]
+    assert not {"Last visit in window", "Visit status", "Priority", "Why (points)"} & set(labels), labels
+    assert "link" not in payloads["kilns"]  # no "Record a visit"
+    visited = metrics(at)["Kilns visited in the last 12 months"]
+    assert visited == "< 5" or int(visited.replace(",", "")) >= 5
+    assert at.sidebar.selectbox(key="w_profile").options == [PROFILE_WORDS["public"]]
+    for page in ("visits", "routes"):
+        at = run_app(page, district="PK614", profile="public")
+        assert any("internal profile only" in i.value for i in at.info)
+    at = run_app("map", profile="official")
+    assert len(clouds(at)["inspections"]["lat"]) > 1000
+    assert at.sidebar.selectbox(key="w_profile").options == [PROFILE_WORDS[p] for p in ("official", "public")]
+
+
+def test_a_mistyped_profile_falls_back_to_public_with_a_notice(db):
+    at = run_app("map", profile="everything")
+    assert any("Unknown sharing profile 'everything'" in w.value for w in at.warning)
+    assert url(at) == {"profile": "public"}

@@ -17,9 +17,11 @@ def test_defaults_and_empty_query():
 
 def test_round_trip():
     state = ViewState(province="PK6", district="PK614", layers=frozenset({"kilns", "dvcs"}),
-                      start=date(2025, 1, 1), end=date(2026, 6, 30), basemap="osm")
+                      start=date(2025, 1, 1), end=date(2026, 6, 30), basemap="osm", profile="official")
     query = to_query(state, today=TODAY)
+    assert query["profile"] == "official"
     assert from_query(query, today=TODAY, districts=DISTRICTS) == state
+    assert "profile" not in to_query(ViewState(start=state.start, end=state.end), today=TODAY)  # internal: short link
 
 
 def test_invalid_parameters_fall_back_with_notices():

@@ -83,40 +83,45 @@ def downloads(frame: pd.DataFrame, stem: str, sheet: str) -> None:
 kilns_tab, areas_tab, dvc_tab, time_tab = st.tabs(["Kilns to visit", "Underserved areas", "DVC coverage", "Over time"])
 
 with kilns_tab:
-    kilns = in_area(report.kilns)
-    counts = kilns["visit_status"].value_counts()
-    cols = st.columns(5)
-    cols[0].metric("Kilns detected", f"{len(kilns):,}")
-    for col, (status, label) in zip(cols[1:], (("never", "Never visited"), ("overdue", "Overdue"),
-                                                ("due_soon", "Due within 30 days"), ("recent", "Recently visited")),
-                                    strict=True):
-        col.metric(label, f"{int(counts.get(status, 0)):,}")
-    st.caption(f"Revisit every {settings.revisit_months} months, every {settings.finding_revisit_months} after a "
-               "recorded finding. Satellite detections undercount: kilns not detected are not listed.")
-    ranked = rank_priorities(kilns, limit=500)
-    parts = explain_parts(ranked, settings)
-    reasons = [list(p.dropna()) for _, p in parts.iterrows()]  # each kiln's reasons, for the table and the export
-    table = pd.DataFrame({
-        "Rank": ranked["rank"], "Kiln": ranked["kiln_id"], "District": ranked["district_pcode"].map(names),
-        "Priority": ranked["priority"], "Status": ranked["visit_status"].str.replace("_", " "),
-        "Last visit": ranked["last_visit_date"].dt.date,
-        "Why this kiln": ["\n".join(r) for r in reasons],
-    })
-    st.dataframe(table, hide_index=True, height=420,
-                 column_config={"Why this kiln": st.column_config.TextColumn(width="large")})
-    st.caption(f"The {len(ranked)} highest of {len(kilns):,} kilns. Priority is the sum of the parts listed; the "
-               "weights are under 'Thresholds and priority weights'.")
-    if len(ranked):
-        pick = st.selectbox("Why this kiln?", ranked.index, key="g_why",
-                            format_func=lambda i: f"#{ranked.at[i, 'rank']} {ranked.at[i, 'kiln_id']} "
-                                                  f"(priority {ranked.at[i, 'priority']:g})")
-        row = ranked.loc[pick]
-        st.table(pd.DataFrame([
-            {"Part": c.label, "Kind": c.kind, "Weight": settings.weights[c.key], "Points": row[f"score_{c.key}"],
-             "Reason": parts.at[pick, c.key] if pd.notna(parts.at[pick, c.key]) else "—"}
-            for c in PRIORITY_COMPONENTS]))
-    export = ranked.drop(columns="geometry").assign(reasons=["; ".join(r) for r in reasons])
-    downloads(export, f"kiln-priorities-{state.district or state.province or 'all'}-{as_of}", "Priorities")
+    if state.profile == "public":  # one row per kiln with its visits: never in the public profile
+        st.info("Kilns are listed one by one with their visits: not in the public profile. The other tabs "
+                "give the figures per area, with small counts hidden.")
+    else:
+        kilns = in_area(report.kilns)
+        counts = kilns["visit_status"].value_counts()
+        cols = st.columns(5)
+        cols[0].metric("Kilns detected", f"{len(kilns):,}")
+        for col, (status, label) in zip(cols[1:], (("never", "Never visited"), ("overdue", "Overdue"),
+                                                    ("due_soon", "Due within 30 days"), ("recent", "Recently visited")),
+                                        strict=True):
+            col.metric(label, f"{int(counts.get(status, 0)):,}")
+        st.caption(f"Revisit every {settings.revisit_months} months, every {settings.finding_revisit_months} after a "
+                   "recorded finding. Satellite detections undercount: kilns not detected are not listed.")
+        ranked = rank_priorities(kilns, limit=500)
+        parts = explain_parts(ranked, settings)
+        reasons = [list(p.dropna()) for _, p in parts.iterrows()]  # each kiln's reasons, for the table and the export
+        table = pd.DataFrame({
+            "Rank": ranked["rank"], "Kiln": ranked["kiln_id"], "District": ranked["district_pcode"].map(names),
+            "Priority": ranked["priority"], "Status": ranked["visit_status"].str.replace("_", " "),
+            "Last visit": ranked["last_visit_date"].dt.date,
+            "Why this kiln": ["\n".join(r) for r in reasons],
+        })
+        st.dataframe(table, hide_index=True, height=420,
+                     column_config={"Why this kiln": st.column_config.TextColumn(width="large")})
+        st.caption(f"The {len(ranked)} highest of {len(kilns):,} kilns. Priority is the sum of the parts listed; the "
+                   "weights are under 'Thresholds and priority weights'.")
+        if len(ranked):
+            pick = st.selectbox("Why this kiln?", ranked.index, key="g_why",
+                                format_func=lambda i: f"#{ranked.at[i, 'rank']} {ranked.at[i, 'kiln_id']} "
+                                                      f"(priority {ranked.at[i, 'priority']:g})")
+            row = ranked.loc[pick]
+            st.table(pd.DataFrame([
+                {"Part": c.label, "Kind": c.kind, "Weight": settings.weights[c.key], "Points": row[f"score_{c.key}"],
+                 "Reason": parts.at[pick, c.key] if pd.notna(parts.at[pick, c.key]) else "—"}
+                for c in PRIORITY_COMPONENTS]))
+        export = ranked.drop(columns="geometry").assign(reasons=["; ".join(r) for r in reasons])
+        downloads(export, f"kiln-priorities-{state.district or state.province or 'all'}-{as_of}", "Priorities")
+
 
 with areas_tab:
     # a district's own polygon says little: its hexagons and tehsils first

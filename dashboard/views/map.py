@@ -8,15 +8,22 @@ import time
 
 import streamlit as st
 
-from dashboard.resources import get_layers, get_reference, get_store, map_url, store_version
+from dashboard.resources import (
+    get_layers,
+    get_reference,
+    get_shared_layers,
+    get_store,
+    map_url,
+    store_version,
+)
 from dashboard.state import PROVINCES
 from layers.mapview import ATTRIBUTION, MapView
 from layers.summary import Window, area_figures
 
 started = time.perf_counter()
 ref = get_reference()
-layers = get_layers()
 state = st.session_state["view"]
+layers = get_shared_layers(state.profile)
 window = Window(state.start, state.end)
 view = MapView(window=window, layers=state.layers, district=state.district, province=state.province,
                basemap=state.basemap)
@@ -36,11 +43,14 @@ with map_col:
 
     # the map does not depend on the chosen area: it follows the URL itself (AreaFollower), so a new
     # district only zooms the map already drawn instead of sending and drawing a new one
-    whole = MapView(window=window, layers=state.layers, basemap=state.basemap, desert=state.desert)
+    whole = MapView(window=window, layers=state.layers, basemap=state.basemap, desert=state.desert,
+                    profile=state.profile)
     st.iframe(map_url(whole, store_version(get_store())), height=680)
 with panel:
     st.markdown(f"**{area}**")
-    for fig in area_figures(layers, ref, window=window, district=state.district, province=state.province):
+    # figures are counts per area: from every record, with small visit counts hidden in the public profile
+    for fig in area_figures(get_layers(), ref, window=window, district=state.district, province=state.province,
+                            small_count=5 if state.profile == "public" else None):
         tag = " :orange-badge[demo data]" if fig.synthetic else ""
         st.metric(fig.label, fig.value)
         st.caption(f"{fig.note + ' · ' if fig.note else ''}Source: {fig.source}{tag}")

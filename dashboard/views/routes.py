@@ -41,6 +41,10 @@ def _parse_start(text: str) -> tuple[float, float] | None:
 ref = get_reference()
 state = st.session_state["view"]
 st.markdown("#### Inspection route")
+if state.profile != "internal":
+    st.info(f"Routes list kilns with their visits one by one: they are for the internal profile only "
+            f"(this view is {state.profile}).")
+    end_page()
 if not state.district:
     st.info("Choose a district in the sidebar: a route starts from its district office.")
     end_page()

@@ -18,6 +18,10 @@ today = date.today()
 ref = get_reference()
 state = st.session_state["view"]
 st.markdown("#### Inspection visits")
+if state.profile != "internal":
+    st.info(f"Visits are individual records: this page is for the internal profile only (this view is "
+            f"{state.profile}).")
+    end_page()
 show_flash()
 if not state.district:
     st.info("Choose a district in the sidebar: its kilns and visits are listed here. "
