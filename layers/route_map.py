@@ -125,16 +125,24 @@ def stop_rows(plan: RoutePlan, why: pd.Series | None = None) -> list[list[dict]]
     return rows
 
 
-def route_map(plan: RoutePlan, *, office: str, outline: shapely.Geometry | None = None,
-              demo: tuple[str, ...] = (), asset_base: str = "/app/static/vendor") -> folium.Map:
-    """Numbered stops and a line per day over the area outline; left-out candidates as grey dots."""
-    m = folium.Map(location=list(plan.start), zoom_start=9, tiles=None, prefer_canvas=True, control_scale=True)
+def _district_base(location: tuple[float, float], outline: shapely.Geometry | None, asset_base: str,
+                   **options: Any) -> folium.Map:
+    """An offline map (local Leaflet, no tiles) with the area's outline."""
+    m = folium.Map(location=list(location), zoom_start=9, tiles=None, control_scale=True, **options)
+    m.options["maxZoom"] = 18
     m.default_js = [("leaflet", f"{asset_base}/leaflet/leaflet.js")]
     m.default_css = [("leaflet_css", f"{asset_base}/leaflet/leaflet.css")]
     if outline is not None:
         folium.GeoJson(shapely.to_geojson(shapely.simplify(outline, 0.002)), interactive=False,
                        style_function=lambda _: {"color": "#222", "weight": 2, "fillColor": "#f4f4f4",
                                                  "fillOpacity": 0.5}).add_to(m)
+    return m
+
+
+def route_map(plan: RoutePlan, *, office: str, outline: shapely.Geometry | None = None,
+              demo: tuple[str, ...] = (), asset_base: str = "/app/static/vendor") -> folium.Map:
+    """Numbered stops and a line per day over the area outline; left-out candidates as grey dots."""
+    m = _district_base(plan.start, outline, asset_base, prefer_canvas=True)
     left = plan.dropped.dropna(subset=["lat", "lon"])
     if len(left):  # one GeoJSON layer, not a marker object per kiln (a district has hundreds)
         points = gpd.GeoDataFrame({"kiln": [esc(k) for k in left["kiln_id"]],
@@ -180,14 +188,8 @@ def start_picker(outline: shapely.Geometry | None, *, office: tuple[float, float
     It does not show the chosen start: the map must stay the same after a click, or streamlit-folium draws it
     anew and sends its value again, racing the start it has just set.
     """
-    m = folium.Map(location=list(office), zoom_start=9, tiles=None, control_scale=True)
-    m.options["maxZoom"] = 18
-    m.default_js = [("leaflet", f"{asset_base}/leaflet/leaflet.js")]
-    m.default_css = [("leaflet_css", f"{asset_base}/leaflet/leaflet.css")]
+    m = _district_base(office, outline, asset_base)
     if outline is not None:
-        folium.GeoJson(shapely.to_geojson(shapely.simplify(outline, 0.002)), interactive=False,
-                       style_function=lambda _: {"color": "#222", "weight": 2, "fillColor": "#f4f4f4",
-                                                 "fillOpacity": 0.5}).add_to(m)
         minx, miny, maxx, maxy = outline.bounds
         m.add_child(FitOnShow([[miny, minx], [maxy, maxx]]))  # in a closed expander the map starts 0 px wide
     folium.CircleMarker(list(office), radius=6, color="#000", fill=True, fill_opacity=1,

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.flow import end_page
+from dashboard.flow import end_page, internal_only
 from dashboard.resources import get_gap_report, get_layers, get_reference, static_map_url
 from dashboard.visit_form import show_flash, visit_form
 from layers.export import to_csv_bytes
@@ -41,10 +41,7 @@ def _parse_start(text: str) -> tuple[float, float] | None:
 ref = get_reference()
 state = st.session_state["view"]
 st.markdown("#### Inspection route")
-if state.profile != "internal":
-    st.info(f"Routes list kilns with their visits one by one: they are for the internal profile only "
-            f"(this view is {state.profile}).")
-    end_page()
+internal_only(state.profile, "Routes list kilns with their visits one by one")
 if not state.district:
     st.info("Choose a district in the sidebar: a route starts from its district office.")
     end_page()

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.flow import end_page
+from dashboard.flow import end_page, internal_only
 from dashboard.resources import get_gap_report, get_layers, get_reference, get_store
 from dashboard.visit_form import LABELS, show_flash, visit_form
 from layers.catalog import DEMO_SOURCE
@@ -18,10 +18,7 @@ today = date.today()
 ref = get_reference()
 state = st.session_state["view"]
 st.markdown("#### Inspection visits")
-if state.profile != "internal":
-    st.info(f"Visits are individual records: this page is for the internal profile only (this view is "
-            f"{state.profile}).")
-    end_page()
+internal_only(state.profile, "Visits are individual records")
 show_flash()
 if not state.district:
     st.info("Choose a district in the sidebar: its kilns and visits are listed here. "
