@@ -31,7 +31,8 @@ bench: $(VENV)/.installed-test
 	@.ci/ensure-chromium
 	$(BIN)/python benchmarks/bench_foundation.py; a=$$?; $(BIN)/python benchmarks/bench_browser.py; b=$$?; \
 	  $(BIN)/python benchmarks/bench_gaps.py; c=$$?; $(BIN)/python benchmarks/bench_routes.py; d=$$?; \
-	  test $$a -eq 0 -a $$b -eq 0 -a $$c -eq 0 -a $$d -eq 0
+	  $(BIN)/python benchmarks/bench_snapshot.py; e=$$?; \
+	  test $$a -eq 0 -a $$b -eq 0 -a $$c -eq 0 -a $$d -eq 0 -a $$e -eq 0
 
 demo: $(VENV)/.installed-run
 	$(BIN)/bhatta demo

@@ -457,10 +457,52 @@ def build_parser() -> argparse.ArgumentParser:
                    help="road distances and driving times from this OSRM server, e.g. http://localhost:5000; it is "
                         "sent the start and the kilns' coordinates (default: $BHATTA_OSRM_URL; '' for none). "
                         "Without one, or if it cannot be used: the great-circle estimate")
+    p = sub.add_parser("snapshot", help="a PNG or PDF map of a district, a province or both, to share")
+    area = p.add_mutually_exclusive_group()
+    area.add_argument("--district", metavar="PCODE", help="district P-code, e.g. PK614")
+    area.add_argument("--province", choices=("PK6", "PK7"), help="PK6 Punjab, PK7 Sindh (default: both)")
+    p.add_argument("--layers", default=",".join(LAYERS), help=f"comma-separated, of {','.join(LAYERS)} (default all)")
+    p.add_argument("--profile", choices=("internal", "official", "public"), default="official",
+                   help="what may be shown (default official: no personal fields; public: no individual visits)")
+    p.add_argument("--format", choices=("png", "pdf"), default="png")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the last day of the three-year window (default today)")
     for p in (sub.choices["gaps"], sub.choices["priorities"], sub.choices["route"]):
         p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the figures describe (default today)")
         p.add_argument("--json", action="store_true", help="print JSON (null where there is no data)")
     return parser
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    """Write a snapshot of a view, redacted by its profile on the way (layers.redact, layers.snapshot)."""
+    from datetime import timedelta
+
+    from layers.catalog import load_layers
+    from layers.mapview import MapView
+    from layers.redact import redact_layers
+    from layers.snapshot import snapshot
+    from layers.summary import Window
+    from loaders.geo import reference
+    from loaders.store import Store
+
+    as_of = _as_of(args.as_of)
+    ref = reference()
+    district = _district_pcode(ref, args.district)
+    shown = [x.strip() for x in args.layers.split(",") if x.strip()]
+    if unknown := [x for x in shown if x not in LAYERS]:
+        raise CommandError(f"--layers: unknown layer(s) {', '.join(unknown)}; known: {', '.join(LAYERS)}")
+    shared = redact_layers(load_layers(Store(), ref=ref), args.profile, ref=ref)
+    view = MapView(window=Window(as_of - timedelta(days=365 * 3), as_of), layers=frozenset(shown), district=district,
+                   province=args.province, profile=args.profile)
+    data = snapshot(view, shared, ref, fmt=args.format, profile=args.profile)
+    try:
+        Path(args.out).write_bytes(data)
+    except OSError as error:
+        raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
+    demo = sorted(shared[x].label for x in shown if shared[x].synthetic)
+    print(f"wrote {args.out} ({len(data):,} bytes, {args.format.upper()}, profile {args.profile})"
+          + (f"; DEMO DATA on it: {', '.join(demo)}" if demo else ""))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -478,6 +520,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_priorities(args)
         if args.command == "route":
             return cmd_route(args)
+        if args.command == "snapshot":
+            return cmd_snapshot(args)
     except CommandError as error:
         return _fail(str(error), as_json=getattr(args, "json", False))
     except KeyboardInterrupt:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.state import BASEMAPS, DESERTS, PROVINCES, ViewState, from_query, to_query
 from layers.catalog import LayerData
-from layers.redact import PROFILE_WORDS, PROFILES
+from layers.redact import PROFILES, profile_label
 from loaders.contracts import LAYERS
 from loaders.geo import Reference
 
@@ -100,7 +100,7 @@ def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date) -> Non
                           "primary school 2 km, health unit 5 km, NGO service 10 km (straight line)")
         st.radio("Basemap", list(BASEMAPS), key="w_basemap", format_func=BASEMAPS.get)
         allowed = PROFILES[PROFILES.index(st.session_state.get("profile_ceiling", "internal")):]
-        st.selectbox("Sharing profile", allowed, key="w_profile", format_func=lambda p: PROFILE_WORDS[p],
+        st.selectbox("Sharing profile", allowed, key="w_profile", format_func=profile_label,
                      help="Applied on the server to the map, tables and downloads: official removes names, phone "
                           "numbers and notes; public shows no individual visit and displaces sensitive points. "
                           "A link keeps the profile, and cannot be widened from here.")

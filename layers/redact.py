@@ -42,10 +42,17 @@ from loaders.geo import KILN_SOURCE, Reference
 PROFILES = ("internal", "official", "public")
 """From most to least open."""
 PROFILE_WORDS = {
-    "internal": "internal: everything, for use inside the programme only",
-    "official": "official: no personal fields (names, phone numbers, notes)",
-    "public": "public: no individual visits (counts only, below 5 shown as < 5); sensitive points displaced",
+    "internal": "everything, for internal use only",
+    "official": "no personal fields",
+    "public": "no individual visits; counts below 5 shown as < 5; sensitive points displaced",
 }
+"""What each profile leaves out, in words shown with it (sidebar, downloads, snapshots). No dashes: a glyph
+past the font's first 256 makes a snapshot PDF embed a second copy of its font."""
+
+
+def profile_label(profile: str) -> str:
+    """``"official (no personal fields)"``: the profile and what it leaves out."""
+    return f"{_profile(profile)} ({PROFILE_WORDS[profile]})"
 SYSTEM_COLUMNS = ("district_pcode", "tehsil_pcode", "synthetic", "source", "geometry", "lat", "lon",
                   "kiln_type_label", "kiln_matched", "version")
 """Columns the app adds to every record (places, provenance): shareable in every profile."""

@@ -26,7 +26,7 @@ from dashboard import resources
 from dashboard.state import default_window
 from layers.gaps import GapSettings
 from layers.mapview import DETAIL_LIMIT
-from layers.redact import PROFILE_WORDS
+from layers.redact import profile_label
 from loaders.store import Store
 from loaders.validate import check_file
 
@@ -486,16 +486,25 @@ def test_a_public_link_shows_no_visit_anywhere_and_cannot_be_widened(db):
     assert "link" not in payloads["kilns"]  # no "Record a visit"
     visited = metrics(at)["Kilns visited in the last 12 months"]
     assert visited == "< 5" or int(visited.replace(",", "")) >= 5
-    assert at.sidebar.selectbox(key="w_profile").options == [PROFILE_WORDS["public"]]
+    assert at.sidebar.selectbox(key="w_profile").options == [profile_label("public")]
     for page in ("visits", "routes"):
         at = run_app(page, district="PK614", profile="public")
         assert any("internal profile only" in i.value for i in at.info)
     at = run_app("map", profile="official")
     assert len(clouds(at)["inspections"]["lat"]) > 1000
-    assert at.sidebar.selectbox(key="w_profile").options == [PROFILE_WORDS[p] for p in ("official", "public")]
+    assert at.sidebar.selectbox(key="w_profile").options == [profile_label(p) for p in ("official", "public")]
 
 
 def test_a_mistyped_profile_falls_back_to_public_with_a_notice(db):
     at = run_app("map", profile="everything")
     assert any("Unknown sharing profile 'everything'" in w.value for w in at.warning)
     assert url(at) == {"profile": "public"}
+
+
+def test_map_page_prepares_a_snapshot_of_the_view_with_its_profile(db):
+    at = run_app("map", district="PK614", profile="official")
+    assert not at.get("download_button")
+    next(b for b in at.button if b.label.startswith("Prepare snapshot")).click()
+    rerun(at)
+    downloads = at.get("download_button")
+    assert [d.label for d in downloads] == ["Download PNG", "Download PDF"]

@@ -24,7 +24,7 @@ from layers.dvc import STATUS_LABELS
 from layers.export import to_csv_bytes, to_xlsx_bytes
 from layers.gaps import DEFAULT_WEIGHTS, PRIORITY_COMPONENTS, GapSettings, explain_parts, rank_priorities
 from layers.mapview import ATTRIBUTION
-from layers.redact import PROFILE_WORDS
+from layers.redact import profile_label
 from layers.summary import in_area as area_rows
 
 ref = get_reference()
@@ -73,7 +73,7 @@ def in_area(frame: pd.DataFrame) -> pd.DataFrame:
 def downloads(frame: pd.DataFrame, stem: str, sheet: str) -> None:
     """CSV and XLSX of a table, with sources, date and the demo flag; formulas neutralised."""
     kw = {"sources": list(report.sources), "synthetic": bool(report.synthetic),
-          "notes": [f"As of {as_of.isoformat()}", f"Sharing profile: {PROFILE_WORDS[state.profile]}", ATTRIBUTION]}
+          "notes": [f"As of {as_of.isoformat()}", f"Sharing profile: {profile_label(state.profile)}", ATTRIBUTION]}
     c1, c2 = st.columns(2)
     c1.download_button("Download CSV", to_csv_bytes(frame, **kw), f"{stem}.csv", "text/csv", key=f"csv_{stem}")
     if c2.button("Prepare Excel file", key=f"prep_{stem}"):  # openpyxl takes seconds for 10k rows: on demand

@@ -18,6 +18,8 @@ from dashboard.resources import (
 )
 from dashboard.state import PROVINCES
 from layers.mapview import ATTRIBUTION, MapView
+from layers.redact import profile_label
+from layers.snapshot import snapshot, snapshot_name
 from layers.summary import Window, area_figures
 
 started = time.perf_counter()
@@ -55,6 +57,19 @@ with panel:
         st.metric(fig.label, fig.value)
         st.caption(f"{fig.note + ' · ' if fig.note else ''}Source: {fig.source}{tag}")
 st.caption(ATTRIBUTION)
+
+# a snapshot to share: the view as a PNG (phones) or A4 PDF, drawn on the server from the redacted layers
+shot = MapView(window=window, layers=state.layers, district=state.district, province=state.province,
+               desert=state.desert, profile=state.profile)
+c1, c2, c3 = st.columns([1.3, 1, 3])
+if c1.button("Prepare snapshot (PNG and PDF)", help=f"Profile: {profile_label(state.profile)}"):
+    st.session_state["snapshot"] = (shot, {fmt: snapshot(shot, layers, ref, fmt=fmt, profile=state.profile)
+                                           for fmt in ("png", "pdf")})
+made = st.session_state.get("snapshot")
+if made and made[0] == shot:
+    for col, fmt, mime in ((c2, "png", "image/png"), (c3, "pdf", "application/pdf")):
+        col.download_button(f"Download {fmt.upper()}", made[1][fmt], snapshot_name(shot, ref, fmt), mime,
+                            key=f"snapshot_{fmt}")
 if log := os.environ.get("BHATTA_BENCH_LOG"):  # benchmarks: server time to build this page
     with open(log, "a", encoding="utf-8") as f:
         f.write(json.dumps({"page": "map", "district": state.district, "build_s": time.perf_counter() - started}) + "\n")
