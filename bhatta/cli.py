@@ -317,13 +317,14 @@ def _start_point(text: str | None, ref, district: str, dvcs) -> tuple[tuple[floa
         from layers.route_map import district_office
 
         return district_office(dvcs, ref.district_hq, district)
+    from loaders.values import OutsidePakistan, ValueProblem, parse_lat_lon
+
     try:
-        lat, lon = (float(x) for x in text.split(","))
-    except ValueError:
+        return parse_lat_lon(text), "Start"
+    except OutsidePakistan:
+        raise CommandError(f"--start {text!r} is not in Pakistan: give LAT,LON, latitude first") from None
+    except ValueProblem:
         raise CommandError(f"--start takes LAT,LON (e.g. 31.1167,74.45), got {text!r}") from None
-    if not (23 <= lat <= 37 and 60 <= lon <= 78):
-        raise CommandError(f"--start {text!r} is not in Pakistan: give LAT,LON, latitude first")
-    return (lat, lon), "Start"
 
 
 def _road_server(text: str | None):

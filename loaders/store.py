@@ -303,10 +303,8 @@ class Store:
             rows = conn.execute(query).mappings().all()
         if not rows:
             return None
-        frame = _records_frame("inspections", rows, [RECORDED_SOURCE] * len(rows))
-        for name in ("version", "recorded_at", "recorded_by"):
-            frame[name] = [r[name] for r in rows]
-        return frame
+        return _records_frame("inspections", rows, [RECORDED_SOURCE] * len(rows),
+                              extra=("version", "recorded_at", "recorded_by"))
 
     def has_layer(self, layer: str) -> bool:
         with self.engine.connect() as conn:
@@ -326,9 +324,7 @@ class Store:
             rows = conn.execute(query).mappings().all()
         if not rows and not self.has_layer(layer):
             return None
-        frame = _records_frame(layer, rows, [f"imported: {r['file_name']}" for r in rows])
-        frame.insert(len(frame.columns) - 3, "import_id", [r["import_id"] for r in rows])
-        return frame
+        return _records_frame(layer, rows, [f"imported: {r['file_name']}" for r in rows], extra=("import_id",))
 
     def counts(self) -> dict[str, int]:
         """Active stored records per layer."""
@@ -342,8 +338,9 @@ class Store:
             return {layer: n for layer, n in conn.execute(query).all()}
 
 
-def _records_frame(layer: str, rows: list, sources: list[str]) -> gpd.GeoDataFrame:
-    """Stored rows (``properties`` JSON, ``lon``, ``lat``, ``synthetic``) as a GeoDataFrame typed by the contract."""
+def _records_frame(layer: str, rows: list, sources: list[str], extra: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    """Stored rows (``properties`` JSON, ``lon``, ``lat``, ``synthetic``) as a GeoDataFrame typed by the contract,
+    with the row columns named in ``extra`` (e.g. ``import_id``) before ``source``."""
     props = pd.DataFrame.from_records([json.loads(r["properties"]) for r in rows]) if rows else pd.DataFrame()
     for f in contract(layer).fields:
         if f.name not in props:
@@ -352,6 +349,8 @@ def _records_frame(layer: str, rows: list, sources: list[str]) -> gpd.GeoDataFra
             props[f.name] = pd.to_datetime(props[f.name], errors="coerce")
     props["district_pcode"] = [r["district_pcode"] for r in rows]
     props["tehsil_pcode"] = [r["tehsil_pcode"] for r in rows]
+    for name in extra:
+        props[name] = [r[name] for r in rows]
     props["source"] = sources
     props["synthetic"] = [bool(r["synthetic"]) for r in rows]
     lon = np.array([np.nan if r["lon"] is None else r["lon"] for r in rows], dtype=float)

@@ -16,6 +16,29 @@ class ValueProblem(ValueError):
     """A value that cannot be read; the message is the reason shown to the user."""
 
 
+class OutsidePakistan(ValueProblem):
+    """Two numbers, but not a place in Pakistan (often longitude and latitude swapped)."""
+
+
+PAKISTAN_EXTENT = (23.0, 37.0, 60.0, 78.0)
+"""(south, north, west, east) in degrees: a typed point outside it is not in Pakistan."""
+
+
+def parse_lat_lon(text: object) -> tuple[float, float]:
+    """A point typed as ``"lat, lon"`` (degrees, latitude first) within :data:`PAKISTAN_EXTENT`.
+
+    Raises :class:`ValueProblem` when it is not two numbers, :class:`OutsidePakistan` when it is elsewhere.
+    """
+    try:
+        lat, lon = (float(x) for x in str(text).split(","))
+    except ValueError:
+        raise ValueProblem(f"not 'latitude, longitude': {text!r}") from None
+    south, north, west, east = PAKISTAN_EXTENT
+    if not (south <= lat <= north and west <= lon <= east):
+        raise OutsidePakistan(f"{text!r} is not in Pakistan")
+    return lat, lon
+
+
 def is_blank(value: object) -> bool:
     if value is None:
         return True

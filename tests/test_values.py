@@ -59,3 +59,13 @@ def test_categories_accept_spellings_and_list_allowed_values():
 
 def test_ids_from_spreadsheet_numbers():
     assert parse_id(12.0) == "12" and parse_id(" BKP-7 ") == "BKP-7"
+
+
+def test_a_typed_point_is_latitude_first_and_in_pakistan():
+    from loaders.values import OutsidePakistan, ValueProblem, parse_lat_lon
+
+    assert parse_lat_lon(" 31.1167, 74.45 ") == (31.1167, 74.45)
+    with pytest.raises(OutsidePakistan):
+        parse_lat_lon("74.45, 31.1167")  # swapped
+    with pytest.raises(ValueProblem, match="not 'latitude, longitude'"):
+        parse_lat_lon("Kasur")

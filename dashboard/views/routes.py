@@ -27,15 +27,15 @@ from layers.route_map import (
 )
 from layers.route_sheet import route_sheet_pdf
 from layers.routing import RouteSettings
+from loaders.values import ValueProblem, parse_lat_lon
 
 
 def _parse_start(text: str) -> tuple[float, float] | None:
     """``"lat, lon"`` within Pakistan's extent, or ``None``."""
     try:
-        lat, lon = (float(x) for x in str(text).split(","))
-    except ValueError:
+        return parse_lat_lon(text)
+    except ValueProblem:
         return None
-    return (lat, lon) if 23 <= lat <= 37 and 60 <= lon <= 78 else None
 
 
 ref = get_reference()
