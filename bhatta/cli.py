@@ -476,8 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
     """Write a snapshot of a view, redacted by its profile on the way (layers.redact, layers.snapshot)."""
-    from datetime import timedelta
-
+    from dashboard.state import default_window  # the app's default window, so both draw the same view
     from layers.catalog import load_layers
     from layers.mapview import MapView
     from layers.redact import redact_layers
@@ -493,7 +492,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     if unknown := [x for x in shown if x not in LAYERS]:
         raise CommandError(f"--layers: unknown layer(s) {', '.join(unknown)}; known: {', '.join(LAYERS)}")
     shared = redact_layers(load_layers(Store(), ref=ref), args.profile, ref=ref)
-    view = MapView(window=Window(as_of - timedelta(days=365 * 3), as_of), layers=frozenset(shown), district=district,
+    view = MapView(window=Window(*default_window(as_of)), layers=frozenset(shown), district=district,
                    province=args.province, profile=args.profile)
     data = snapshot(view, shared, ref, fmt=args.format, profile=args.profile)
     try:
