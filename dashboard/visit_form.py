@@ -83,8 +83,7 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
         values["visit_id"] = edit["visit_id"]
     ref = get_reference()
     store = get_store()
-    report = check_visit({k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in values.items()},
-                         ref=ref, known_kilns=all_kilns(store, ref), today=today)
+    report = check_visit(values, ref=ref, known_kilns=all_kilns(store, ref), today=today)
     by = (editor if edit is not None else who).strip()
     problems = [f"**{LABELS.get(p.column, p.column)}**: {p.reason}" for p in report.rejected]
     if not by:

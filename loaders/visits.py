@@ -13,6 +13,7 @@ from loaders.geo import Reference
 from loaders.problems import Problem, Report
 from loaders.readers import RawTable
 from loaders.validate import validate
+from loaders.values import is_blank
 
 FORM_NAME = "visit form"
 VISIT_FIELDS = ("visit_id", "kiln_id", "visit_date", "inspector", "workers_count", "children_count",
@@ -66,7 +67,7 @@ def check_visit(
 
 
 def _cell(value: object) -> object:
-    if value is None:
+    if is_blank(value):  # None, NaN (a number left empty) or spaces: not recorded
         return None
     if isinstance(value, date):
         return value.isoformat()

@@ -141,3 +141,10 @@ def test_the_form_refuses_cnic_and_phone_numbers(ref, never_visited, text, what)
 def test_ordinary_numbers_in_notes_are_fine(ref, never_visited):
     report = _visit(ref, never_visited["kiln_id"], notes="12 children, advance 150000 PKR, kiln no. 4471, 2026-11-20")
     assert len(report.accepted) == 1 and not report.rejected
+
+
+def test_numbers_left_empty_are_not_recorded(ref, never_visited):
+    report = _visit(ref, never_visited["kiln_id"], children_count=float("nan"), advance_amount_pkr=None, notes="  ")
+    row = report.accepted.iloc[0]
+    assert not report.rejected and pd.isna(row["children_count"]) and pd.isna(row["advance_amount_pkr"])
+    assert pd.isna(row["notes"])
