@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -27,8 +28,9 @@ ref = get_reference()
 state = st.session_state["view"]
 layers = get_shared_layers(state.profile)
 window = Window(state.start, state.end)
+# the view of the area chosen (the snapshot draws it); the map itself shows everything and follows the URL
 view = MapView(window=window, layers=state.layers, district=state.district, province=state.province,
-               basemap=state.basemap)
+               basemap=state.basemap, desert=state.desert, profile=state.profile)
 
 names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
 area = names[state.district] if state.district else PROVINCES.get(state.province, "Punjab and Sindh")
@@ -45,8 +47,7 @@ with map_col:
 
     # the map does not depend on the chosen area: it follows the URL itself (AreaFollower), so a new
     # district only zooms the map already drawn instead of sending and drawing a new one
-    whole = MapView(window=window, layers=state.layers, basemap=state.basemap, desert=state.desert,
-                    profile=state.profile)
+    whole = dataclasses.replace(view, district=None, province=None)
     st.iframe(map_url(whole, store_version(get_store())), height=680)
 with panel:
     st.markdown(f"**{area}**")
@@ -59,16 +60,14 @@ with panel:
 st.caption(ATTRIBUTION)
 
 # a snapshot to share: the view as a PNG (phones) or A4 PDF, drawn on the server from the redacted layers
-shot = MapView(window=window, layers=state.layers, district=state.district, province=state.province,
-               desert=state.desert, profile=state.profile)
 c1, c2, c3 = st.columns([1.3, 1, 3])
 if c1.button("Prepare snapshot (PNG and PDF)", help=f"Profile: {profile_label(state.profile)}"):
-    st.session_state["snapshot"] = (shot, {fmt: snapshot(shot, layers, ref, fmt=fmt, profile=state.profile)
+    st.session_state["snapshot"] = (view, {fmt: snapshot(view, layers, ref, fmt=fmt, profile=state.profile)
                                            for fmt in ("png", "pdf")})
 made = st.session_state.get("snapshot")
-if made and made[0] == shot:
+if made and made[0] == view:
     for col, fmt, mime in ((c2, "png", "image/png"), (c3, "pdf", "application/pdf")):
-        col.download_button(f"Download {fmt.upper()}", made[1][fmt], snapshot_name(shot, ref, fmt), mime,
+        col.download_button(f"Download {fmt.upper()}", made[1][fmt], snapshot_name(view, ref, fmt), mime,
                             key=f"snapshot_{fmt}")
 if log := os.environ.get("BHATTA_BENCH_LOG"):  # benchmarks: server time to build this page
     with open(log, "a", encoding="utf-8") as f:
