@@ -213,7 +213,10 @@ class PointRuntime(MacroElement):
   }
   var sent = [];
   try {
-    var source = 'importScripts(' + JSON.stringify(new URL({{ this.supercluster_url }}, document.baseURI).href) + ');' +
+    // a standalone file inlines Supercluster (layers.map_export): the worker starts from that script's text
+    var inlined = document.getElementById('bh-supercluster');
+    var source = (inlined ? inlined.textContent :
+      'importScripts(' + JSON.stringify(new URL({{ this.supercluster_url }}, document.baseURI).href) + ');') +
       'var host = (' + clusterHost.toString() + ')();' +
       'onmessage = function (e) { var r = host(e.data); postMessage(r, r.items ? [r.items.buffer] : []); };';
     var worker = new Worker(URL.createObjectURL(new Blob([source], {type: 'text/javascript'})));
@@ -371,6 +374,7 @@ class HtmlOverlay(MacroElement):
 <style>
 .bh-box{position:absolute;z-index:1000;background:rgba(255,255,255,.93);padding:6px 9px;border-radius:6px;
  font:12px/1.35 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.35);max-width:300px}
+.bh-title{bottom:46px;left:10px;max-width:min(55%,360px);font-size:11px}
 .bh-legend{top:10px;right:10px;max-height:75%;overflow:auto;font-size:11px;max-width:230px}.bh-legend summary{cursor:pointer;font-weight:600;list-style-position:inside}.bh-demo{top:10px;left:52px;max-width:calc(100% - 320px);min-width:150px;font-size:11px;background:#fff3cd;
  border:2px solid #b7791f;font-weight:600;color:#7a4b00}
 .bh-sw{display:inline-block;width:11px;height:11px;border-radius:50%;border:1px solid #333;margin-right:5px;

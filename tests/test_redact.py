@@ -15,6 +15,7 @@ import shapely
 
 from layers.catalog import load_layers
 from layers.export import to_csv_bytes, to_xlsx_bytes
+from layers.map_export import standalone_map
 from layers.mapview import MapView, build_map, data_files
 from layers.redact import PROFILES, allowed_columns, displace, redact_layers
 from layers.summary import Window
@@ -76,6 +77,8 @@ def test_no_canary_reaches_any_output_of_a_sharing_profile(ref, planted, profile
             outputs[f"{name}.xlsx"] = "".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
     m = build_map(MapView(window=WINDOW), shared, ref, data_base=".")
     outputs["map.html"] = m.get_root().render() + "".join(data_files(m).values())
+    outputs["exported map.html"] = standalone_map(MapView(window=WINDOW, profile=profile), shared, ref,
+                                                  area_name="Punjab and Sindh")
     leaks = {where: text.count("CANARY") for where, text in outputs.items() if "CANARY" in text}
     assert leaks == {}
     # the check can fail: the same downloads of the internal profile do carry them

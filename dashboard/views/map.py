@@ -10,6 +10,7 @@ import time
 import streamlit as st
 
 from dashboard.resources import (
+    get_gap_report,
     get_layers,
     get_reference,
     get_shared_layers,
@@ -18,6 +19,8 @@ from dashboard.resources import (
     store_version,
 )
 from dashboard.state import PROVINCES
+from layers.gaps import GapSettings
+from layers.map_export import standalone_map
 from layers.mapview import ATTRIBUTION, MapView
 from layers.redact import profile_label
 from layers.snapshot import snapshot, snapshot_name
@@ -59,15 +62,19 @@ with panel:
         st.caption(f"{fig.note + ' · ' if fig.note else ''}Source: {fig.source}{tag}")
 st.caption(ATTRIBUTION)
 
-# a snapshot to share: the view as a PNG (phones) or A4 PDF, drawn on the server from the redacted layers
-c1, c2, c3 = st.columns([1.3, 1, 3])
-if c1.button("Prepare snapshot (PNG and PDF)", help=f"Profile: {profile_label(state.profile)}"):
-    st.session_state["snapshot"] = (view, {fmt: snapshot(view, layers, ref, fmt=fmt, profile=state.profile)
-                                           for fmt in ("png", "pdf")})
+# a snapshot to share: the view as a PNG (phones), an A4 PDF or an HTML map that opens offline, made on the
+# server from the redacted layers
+c1, c2, c3, c4 = st.columns([1.6, 1, 1, 2])
+if c1.button("Prepare snapshot (PNG, PDF, HTML map)", help=f"Profile: {profile_label(state.profile)}"):
+    gaps = get_gap_report(window.end, GapSettings()).kilns  # desert rings; popups show what the profile allows
+    files = {fmt: snapshot(view, layers, ref, fmt=fmt, profile=state.profile, gaps=gaps) for fmt in ("png", "pdf")}
+    files["html"] = standalone_map(view, layers, ref, area_name=area, gaps=gaps).encode("utf-8")
+    st.session_state["snapshot"] = (view, files)
 made = st.session_state.get("snapshot")
 if made and made[0] == view:
-    for col, fmt, mime in ((c2, "png", "image/png"), (c3, "pdf", "application/pdf")):
-        col.download_button(f"Download {fmt.upper()}", made[1][fmt], snapshot_name(view, ref, fmt), mime,
+    for col, fmt, label, mime in ((c2, "png", "PNG", "image/png"), (c3, "pdf", "PDF", "application/pdf"),
+                                  (c4, "html", "HTML map (opens offline)", "text/html")):
+        col.download_button(f"Download {label}", made[1][fmt], snapshot_name(view, ref, fmt), mime,
                             key=f"snapshot_{fmt}")
 if log := os.environ.get("BHATTA_BENCH_LOG"):  # benchmarks: server time to build this page
     with open(log, "a", encoding="utf-8") as f:

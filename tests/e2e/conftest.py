@@ -36,7 +36,7 @@ MISSING = (
     "chromium not installed: run `sudo apt-get install chromium` (make test installs it when run as root)"
 )
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LOCAL_SCHEMES = {"data", "blob", "about"}
+LOCAL_SCHEMES = {"data", "blob", "about", "file"}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

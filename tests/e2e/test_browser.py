@@ -579,3 +579,37 @@ def test_a_kiln_popup_records_a_visit_and_a_correction_keeps_the_first_version(
     expect(page.get_by_text("saved as version 2")).to_be_visible(timeout=30_000)
     settle(page)
     traffic.assert_clean()
+
+
+def test_exported_html_map_opens_offline_from_a_file(page: Page, traffic, tmp_path) -> None:
+    """The HTML map of a district, saved to disk and opened as a file: it draws its own kilns, clustered in a
+    worker, with its title, profile and demo flag, and asks nothing of any server."""
+    from datetime import date
+
+    from layers.catalog import load_layers
+    from layers.map_export import standalone_map
+    from layers.mapview import MapView
+    from layers.redact import redact_layers
+    from layers.summary import Window, in_area
+    from loaders.geo import reference
+
+    ref = reference()
+    layers = load_layers(None, ref=ref)
+    view = MapView(Window(date(2023, 11, 2), date(2026, 11, 1)), district=KASUR, profile="official")
+    path = tmp_path / "kasur.html"
+    path.write_text(standalone_map(view, redact_layers(layers, "official", ref=ref), ref, area_name="Kasur"),
+                    encoding="utf-8")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    page.wait_for_function(
+        "() => { const k = Object.keys(window).find(k => k.startsWith('map_') && window[k]._bhDrawn);"
+        " return k && window[k]._bhLayers; }")
+    drawn = page.evaluate("() => window[Object.keys(window).find(k => k.startsWith('map_'))]._bhLayers")
+    assert drawn["kilns"] == len(in_area(layers["kilns"].frame, KASUR, None))
+    expect(page.locator(".bh-cluster-kilns").first).to_be_visible()
+    expect(page.locator(".bh-title")).to_contain_text("Kasur")
+    expect(page.locator(".bh-title")).to_contain_text("official (no personal fields)")
+    expect(page.locator(".bh-demo")).to_contain_text("DEMO DATA")
+    assert [r for r in requests if not r.startswith(("file:", "data:", "blob:"))] == []
+    traffic.assert_clean()
