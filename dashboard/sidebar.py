@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.state import BASEMAPS, DESERTS, PROVINCES, ViewState, from_query, to_query
+from dashboard.state import BASEMAPS, DESERTS, PROVINCES, ViewState, from_query, share_query, to_query
 from layers.catalog import LayerData
 from layers.redact import PROFILES, profile_label
 from loaders.contracts import LAYERS
@@ -104,3 +105,14 @@ def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date) -> Non
                      help="Applied on the server to the map, tables and downloads: official removes names, phone "
                           "numbers and notes; public shows no individual visit and displaces sensitive points. "
                           "A link keeps the profile, and cannot be widened from here.")
+        share_link(st.session_state["view"], today=today)
+
+
+def share_link(state: ViewState, *, today: date) -> None:
+    """The link that restores this page and view, in a code box with its copy button."""
+    base = st.context.url or ""  # scheme, host and page path of the browser's URL (None in tests)
+    link = f"{base}?{urlencode(share_query(state, today=today))}"
+    with st.expander("Copy link to this view"):
+        st.code(link, language=None, wrap_lines=True)
+        st.caption(f"Opens this page, area, layers, dates and basemap in the {state.profile} profile. "
+                   "Whoever opens it cannot widen the profile from the sidebar.")

@@ -137,3 +137,13 @@ def to_query(state: ViewState, *, today: date) -> dict[str, str]:
     if state.profile != "internal":
         out["profile"] = state.profile
     return out
+
+
+def share_query(state: ViewState, *, today: date) -> dict[str, str]:
+    """Query parameters of a link to share: :func:`to_query` with the dates and the profile always written.
+
+    A shared link must show the same view next month (the default window moves with the day it is opened)
+    and in the profile it was shared with (an internal link is marked ``profile=internal`` on purpose).
+    """
+    return {**to_query(state, today=today), "start": state.start.isoformat(), "end": state.end.isoformat(),
+            "profile": state.profile}

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 from mapdata import per_point
@@ -507,4 +508,16 @@ def test_map_page_prepares_a_snapshot_of_the_view_with_its_profile(db):
     next(b for b in at.button if b.label.startswith("Prepare snapshot")).click()
     rerun(at)
     downloads = at.get("download_button")
-    assert [d.label for d in downloads] == ["Download PNG", "Download PDF"]
+    assert [d.label for d in downloads] == ["Download PNG", "Download PDF", "Download HTML map (opens offline)"]
+
+
+def test_copy_link_restores_the_view_with_its_dates_and_profile(db):
+    at = run_app("gaps", district="PK614", profile="official", layers="kilns,dvcs", start="2025-01-01")
+    link = at.sidebar.code[0].value
+    assert link.startswith("?")  # AppTest has no browser URL: the app's address is prepended in a browser
+    params = dict(parse_qsl(link[1:]))
+    assert params == {"district": "PK614", "layers": "kilns,dvcs", "start": "2025-01-01",
+                      "end": date.today().isoformat(), "profile": "official"}
+    again = run_app("gaps", **params)
+    assert url(again) == {k: v for k, v in params.items() if k != "end"}  # end is today's default
+    assert again.sidebar.selectbox(key="w_profile").options == [profile_label(p) for p in ("official", "public")]

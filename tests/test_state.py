@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from dashboard.state import ViewState, from_query, to_query
+from dashboard.state import ViewState, default_window, from_query, share_query, to_query
 from loaders.contracts import LAYERS
 
 TODAY = date(2026, 11, 23)
@@ -22,6 +22,16 @@ def test_round_trip():
     assert query["profile"] == "official"
     assert from_query(query, today=TODAY, districts=DISTRICTS) == state
     assert "profile" not in to_query(ViewState(start=state.start, end=state.end), today=TODAY)  # internal: short link
+
+
+def test_a_shared_link_shows_the_same_window_next_month_and_names_its_profile():
+    start, end = default_window(TODAY)
+    state = ViewState(district="PK614", province="PK6", start=start, end=end)  # the default view, internal
+    query = share_query(state, today=TODAY)
+    assert query == {"district": "PK614", "start": start.isoformat(), "end": end.isoformat(), "profile": "internal"}
+    later = date(2026, 12, 23)
+    assert from_query(query, today=later, districts=DISTRICTS) == state  # a month on: the same dates
+    assert from_query(to_query(state, today=TODAY), today=later, districts=DISTRICTS) != state  # the short one moves
 
 
 def test_invalid_parameters_fall_back_with_notices():
