@@ -104,7 +104,7 @@ def get_layers() -> dict[str, LayerData]:
 
 @st.cache_resource(max_entries=6)
 def _shared_layers(version: tuple, profile: str) -> dict[str, LayerData]:
-    return redact_layers(_layers(version), profile, ref=get_reference())
+    return redact_layers(_layers(version), profile, ref=get_reference(), shareable=get_store().shared_columns())
 
 
 def get_shared_layers(profile: str) -> dict[str, LayerData]:

@@ -70,7 +70,18 @@ def allowed_columns(layer: str, shareable: Collection[str] = ()) -> frozenset[st
     fields = CONTRACTS[layer].fields
     personal = {f.name for f in fields if f.personal}
     return frozenset({f.name for f in fields if not f.personal} | set(SYSTEM_COLUMNS) |
-                     (set(shareable) - personal))
+                     (set(shareable) - personal - set(NEVER_SHARED)))
+
+
+NEVER_SHARED = ("import_id", "source_row", "recorded_at", "recorded_by", "change_note")
+"""The store's own bookkeeping of a record (which import, who recorded it): not a column anyone can share."""
+
+
+def extra_columns(layer: str, frame: pd.DataFrame) -> list[str]:
+    """Columns of a layer's frame outside its contract: what an import brought along ("owner phone",
+    "enrolment_girls"). Internal unless marked shareable; the app's own columns are not listed."""
+    known = {f.name for f in CONTRACTS[layer].fields} | set(SYSTEM_COLUMNS) | set(NEVER_SHARED)
+    return [c for c in frame.columns if c not in known]
 
 
 def more_open(a: str, b: str) -> bool:

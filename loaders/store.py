@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,6 +76,19 @@ visit_log = sa.Table(
 """Visits recorded or edited in the app, one row per version: an edit adds a version, nothing is overwritten."""
 
 RECORDED_SOURCE = "recorded in the app"
+
+shared_columns = sa.Table(
+    "shared_columns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("layer", sa.String(32), nullable=False),
+    sa.Column("column_name", sa.Text, nullable=False),
+    sa.Column("shared", sa.Boolean, nullable=False),
+    sa.Column("changed_at", sa.String(32), nullable=False),
+    sa.Column("changed_by", sa.Text, nullable=False),
+)
+"""Columns outside a layer's contract marked shareable (or unmarked) for the official and public profiles
+(layers.redact): one row per change, the newest for a column decides; nothing is overwritten."""
 
 
 class VisitConflict(Exception):
@@ -191,11 +205,11 @@ class Store:
         with self.engine.connect() as conn:
             return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in imports.columns])
 
-    def version(self) -> tuple[str, int, int, int, int]:
-        """Changes whenever an import is stored or replaced, or a visit recorded or edited.
+    def version(self) -> tuple[str, int, int, int, int, int]:
+        """Changes whenever an import is stored or replaced, a visit recorded or edited, or a column shared.
 
-        (store URL, imports, newest import id, active imports, newest visit version id): two aggregate
-        queries, cheap enough to ask on every page run.
+        (store URL, imports, newest import id, active imports, newest visit version id, newest shared-column
+        change): three aggregate queries, cheap enough to ask on every page run.
         """
         query = sa.select(
             sa.func.count(imports.c.id),
@@ -205,7 +219,43 @@ class Store:
         with self.engine.connect() as conn:
             count, newest, active = conn.execute(query).one()
             visits = conn.execute(sa.select(sa.func.coalesce(sa.func.max(visit_log.c.id), 0))).scalar()
-        return (self.url, int(count), int(newest), int(active), int(visits))
+            shared = conn.execute(sa.select(sa.func.coalesce(sa.func.max(shared_columns.c.id), 0))).scalar()
+        return (self.url, int(count), int(newest), int(active), int(visits), int(shared))
+
+    # -- columns shared beyond internal use ---------------------------------------------------------
+
+    def set_shared_columns(self, layer: str, columns: Collection[str], *, by: str) -> list[tuple[str, bool]]:
+        """Make exactly ``columns`` the shareable extra columns of ``layer``; returns the changes made.
+
+        A personal field of the contract cannot be shared (:class:`ValueError`): it stays internal whatever
+        is asked. Each change is a new row with who and when.
+        """
+        personal = {f.name for f in contract(layer).fields if f.personal}
+        if refused := sorted(set(columns) & personal):
+            raise ValueError(f"{', '.join(refused)}: personal field(s) of {layer} are never shared")
+        if not by.strip():
+            raise ValueError("say who marks the columns")
+        current = self.shared_columns().get(layer, frozenset())
+        changes = [(c, True) for c in sorted(set(columns) - current)] + \
+                  [(c, False) for c in sorted(current - set(columns))]
+        if changes:
+            at = datetime.now(UTC).isoformat(timespec="seconds")
+            with self.engine.begin() as conn:
+                conn.execute(shared_columns.insert(), [
+                    {"layer": layer, "column_name": c, "shared": on, "changed_at": at, "changed_by": by.strip()}
+                    for c, on in changes])
+        return changes
+
+    def shared_columns(self) -> dict[str, frozenset[str]]:
+        """``layer -> columns`` marked shareable, as :func:`layers.redact.redact_layers` takes them."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(shared_columns).order_by(shared_columns.c.id)).mappings().all()
+        latest = {(r["layer"], r["column_name"]): r["shared"] for r in rows}
+        out: dict[str, set[str]] = {}
+        for (layer, column), on in latest.items():
+            if on:
+                out.setdefault(layer, set()).add(column)
+        return {layer: frozenset(columns) for layer, columns in out.items()}
 
     # -- visits recorded in the app ----------------------------------------------------------------
 

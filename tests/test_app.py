@@ -521,3 +521,25 @@ def test_copy_link_restores_the_view_with_its_dates_and_profile(db):
     again = run_app("gaps", **params)
     assert url(again) == {k: v for k, v in params.items() if k != "end"}  # end is today's default
     assert again.sidebar.selectbox(key="w_profile").options == [profile_label(p) for p in ("official", "public")]
+
+
+def test_a_column_marked_shareable_reaches_the_official_profile_and_no_other(db, tmp_path):
+    store_schools(db, tmp_path, "name,lat,lon,Girls enrolled,Owner phone\n"
+                                "Kiln school 7,31.1167,74.4500,41,03001234567\n")
+    assert "Girls enrolled" not in resources.get_shared_layers("official")["schools"].frame
+    at = run_app("data")
+    share = at.multiselect(key="share_schools")
+    assert share.options == ["Girls enrolled", "Owner phone"] and share.value == []
+    share.set_value(["Girls enrolled"])
+    next(b for b in at.button if b.label == "Save what is shared").click()
+    rerun(at)
+    assert any("Say who marks the columns" in e.value for e in at.error)  # who marks it is required
+    at.text_input(key="share_by").input("programme manager")
+    next(b for b in at.button if b.label == "Save what is shared").click()
+    rerun(at)
+    assert any("Girls enrolled shared" in s.value for s in at.success)
+    official = resources.get_shared_layers("official")["schools"].frame
+    assert "Girls enrolled" in official and "Owner phone" not in official
+    official_session = run_app("data", profile="official")
+    assert any("Only the internal profile" in i.value for i in official_session.info)
+    assert not [m for m in official_session.multiselect if m.key == "share_schools"]

@@ -91,6 +91,7 @@ def test_allow_list_keeps_contract_fields_and_marked_columns_only():
     assert "inspector" not in allowed_columns("inspections") and "children_count" in allowed_columns("inspections")
     assert "enrolment_girls" in allowed_columns("schools", {"enrolment_girls"})
     assert "focal_phone" not in allowed_columns("dvcs", {"focal_phone"})  # a personal field is never shareable
+    assert "recorded_by" not in allowed_columns("inspections", {"recorded_by"})  # nor the store's bookkeeping
 
 
 def test_official_keeps_visits_at_their_places(ref, planted):

@@ -33,7 +33,7 @@ def _report(tmp_path: Path, ref, text: str = CSV, name: str = "schools.csv"):
 
 
 def test_import_keeps_records_extra_columns_and_provenance(tmp_path, ref, store):
-    assert store.version() == (store.url, 0, 0, 0, 0)
+    assert store.version() == (store.url, 0, 0, 0, 0, 0)
     path, report = _report(tmp_path, ref)
     result = store.add_import(report, source=path)
     assert result.stored == 2
@@ -61,7 +61,7 @@ def test_replace_takes_earlier_imports_off_the_map_but_keeps_them(tmp_path, ref,
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("select count(*) from records")).scalar() == 4  # nothing deleted
     assert store.imports("schools")["active"].tolist() == [True, False, False]
-    assert store.version() == (store.url, 3, 3, 1, 0)
+    assert store.version() == (store.url, 3, 3, 1, 0, 0)
 
 
 def test_failed_import_leaves_the_store_exactly_as_it_was(tmp_path, ref, store):
@@ -100,3 +100,22 @@ def test_imports_replace_demo_data_on_the_map_and_kilns_are_added(tmp_path, ref,
 def test_sqlite_runs_in_wal_mode(store):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_shared_columns_keep_every_change_and_refuse_personal_fields(store):
+    assert store.shared_columns() == {}
+    assert store.set_shared_columns("schools", ["Girls enrolled"], by="programme manager") == [("Girls enrolled", True)]
+    before = store.version()
+    assert store.set_shared_columns("schools", ["Girls enrolled", "Shift"], by="pm") == [("Shift", True)]
+    assert store.version() != before  # the app's cached redacted layers key on this
+    assert store.set_shared_columns("schools", ["Shift"], by="pm") == [("Girls enrolled", False)]
+    assert store.shared_columns() == {"schools": frozenset({"Shift"})}
+    with store.engine.connect() as conn:  # every change kept, with who
+        rows = conn.execute(sa.text("select column_name, shared, changed_by from shared_columns order by id")).all()
+    assert [tuple(r) for r in rows] == [("Girls enrolled", 1, "programme manager"), ("Shift", 1, "pm"),
+                                        ("Girls enrolled", 0, "pm")]
+    with pytest.raises(ValueError, match="focal_phone: personal field"):
+        store.set_shared_columns("dvcs", ["focal_phone"], by="pm")
+    with pytest.raises(ValueError, match="who"):
+        store.set_shared_columns("ngo", ["x"], by="  ")
+    assert store.shared_columns() == {"schools": frozenset({"Shift"})}

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.flow import end_page
 from dashboard.resources import get_layers, get_reference, get_store
 from layers.catalog import all_kilns
+from layers.redact import extra_columns
 from loaders._errors import LoaderError, MissingColumns
 from loaders.contracts import CONTRACTS, LAYERS
 from loaders.validate import check_file
@@ -140,3 +141,29 @@ history = get_store().imports()
 if len(history):
     st.markdown("**Imports (history, newest first)**")
     st.dataframe(history.drop(columns=["report"]), hide_index=True, width="stretch")
+
+st.markdown("#### Columns shared beyond internal use")
+st.caption("A column an import brought along (outside the layer's contract) is internal: the official and public "
+           "profiles leave it out of maps, tables, downloads and snapshots until it is marked here. Personal fields "
+           "of a contract (names, phone numbers, notes) can never be shared.")
+if st.session_state["view"].profile != "internal":
+    st.info("Only the internal profile can change what is shared.")
+    end_page()
+shared_now = get_store().shared_columns()
+candidates = {name: extra_columns(name, data.frame) for name, data in layers.items()}
+if not any(candidates.values()):
+    st.caption("No layer has columns outside its contract.")
+    end_page()
+with st.form("shared_columns"):
+    picked = {name: st.multiselect(f"{layers[name].label}: columns to share", columns,
+                                   default=[c for c in columns if c in shared_now.get(name, ())], key=f"share_{name}")
+              for name, columns in candidates.items() if columns}
+    who = st.text_input("Marked by (your role or name in the programme)", key="share_by")
+    if st.form_submit_button("Save what is shared"):
+        if not who.strip():
+            st.error("Say who marks the columns: the change is kept with your name.")
+        else:
+            changes = [f"{layers[name].label}: {column} {'shared' if on else 'internal again'}"
+                       for name, columns in picked.items()
+                       for column, on in get_store().set_shared_columns(name, columns, by=who)]
+            st.success("; ".join(changes) if changes else "Nothing changed.")
