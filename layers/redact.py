@@ -54,7 +54,7 @@ def profile_label(profile: str) -> str:
     """``"official (no personal fields)"``: the profile and what it leaves out."""
     return f"{_profile(profile)} ({PROFILE_WORDS[profile]})"
 SYSTEM_COLUMNS = ("district_pcode", "tehsil_pcode", "synthetic", "source", "geometry", "lat", "lon",
-                  "kiln_type_label", "kiln_matched", "version")
+                  "kiln_type_label", "kiln_matched", "version", "district_name")
 """Columns the app adds to every record (places, provenance): shareable in every profile."""
 SENSITIVE_LAYERS = ("ngo",)
 """User-supplied layers whose points are displaced in ``public`` (kilns added by users are too)."""

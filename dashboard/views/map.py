@@ -64,7 +64,7 @@ st.caption(ATTRIBUTION)
 
 # a snapshot to share: the view as a PNG (phones), an A4 PDF or an HTML map that opens offline, made on the
 # server from the redacted layers
-c1, c2, c3, c4 = st.columns([1.6, 1, 1, 2])
+c1, c2, c3, c4 = st.columns([2.1, 1, 1, 2])
 if c1.button("Prepare snapshot (PNG, PDF, HTML map)", help=f"Profile: {profile_label(state.profile)}"):
     gaps = get_gap_report(window.end, GapSettings()).kilns  # desert rings; popups show what the profile allows
     files = {fmt: snapshot(view, layers, ref, fmt=fmt, profile=state.profile, gaps=gaps) for fmt in ("png", "pdf")}
