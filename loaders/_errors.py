@@ -30,3 +30,14 @@ class MissingColumns(LoaderError):
             "Name the column with --column FIELD=HEADER (or pick it on the upload page)."
         )
         super().__init__(path, reason)
+
+
+class FileTooLarge(UnreadableFile):
+    """The file is past one of the limits of :mod:`loaders.limits` (bytes, rows, columns, zip members...).
+
+    ``limit`` names the constant that refused it (``"MAX_ROWS"``...), so a caller can tell which limit.
+    """
+
+    def __init__(self, path: str | Path, reason: str, *, limit: str) -> None:
+        self.limit = limit
+        super().__init__(path, reason)

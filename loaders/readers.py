@@ -7,11 +7,13 @@ import csv
 import io
 import math
 import re
+import stat
 import tempfile
 import warnings
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
@@ -21,7 +23,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from loaders._errors import UnreadableFile
+from loaders import limits
+from loaders._errors import FileTooLarge, UnreadableFile
 from loaders.contracts import normalise_header
 from loaders.problems import Problem
 
@@ -31,8 +34,6 @@ SUPPORTED = ".csv, .txt, .tsv, .xlsx, .xlsm, .geojson, .json, .gpkg, .shp (with 
 
 HEADER_SEARCH_ROWS = 30
 """Non-empty rows searched for the header (government sheets put titles and logos above it)."""
-MAX_ZIP_BYTES = 500 * 1024 * 1024
-MAX_ZIP_MEMBERS = 1000
 _ZIP_DATASET_EXTS = (".shp", ".geojson", ".json", ".gpkg", ".csv", ".tsv", ".xlsx", ".xlsm")
 _SHP_SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
 _CSV_DELIMITERS = (",", ";", "\t", "|")
@@ -124,6 +125,13 @@ def read_table(
         raise UnreadableFile(name, f"cannot open the file ({exc.strerror or exc})") from None
     if size == 0:
         raise UnreadableFile(name, "file is empty")
+    if ext == ".shp":  # a shapefile is read with its sidecars: they count too
+        size += sum(part.stat().st_size for e in _SHP_SIDECARS[1:] if (part := _sidecar(path, e)) is not None)
+    if size > limits.MAX_FILE_BYTES:
+        raise FileTooLarge(
+            name, f"the file is {_mb(size, up=True)}, above the limit of {_mb(limits.MAX_FILE_BYTES)}: refused "
+            "(split it into several files)", limit="MAX_FILE_BYTES",
+        )
     try:
         if ext == ".zip":
             return _read_zip(path, name, known_headers)
@@ -165,11 +173,11 @@ def _read_csv(
         raise UnreadableFile(name, "file is empty")
     delimiter, text = _delimiter(text, tab)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+        records = _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False), name,
+                           blank="")
     except csv.Error as exc:
         raise UnreadableFile(name, f"not a readable CSV file ({exc})") from None
-    cells = [[None if c == "" else c for c in rec] for rec in records]
-    table = _build_table(path, "csv", cells, list(range(1, len(cells) + 1)), known_headers, name)
+    table = _build_table(path, "csv", records, list(range(1, len(records) + 1)), known_headers, name)
     table.notes[:0] = notes
     table.encoding = encoding
     table.delimiter = delimiter
@@ -260,6 +268,11 @@ def _delimiter(text: str, tab: bool) -> tuple[str, str]:
 
 
 def _read_xlsx(path: Path, name: str, known_headers: set[str] | frozenset[str]) -> RawTable:
+    try:  # a workbook is a zip: its sheets' XML is checked for size before openpyxl inflates any
+        with zipfile.ZipFile(path) as archive:
+            _check_unpacked_size(archive.infolist(), name, what="workbook")
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableFile(name, f"not a readable Excel workbook ({_short(exc)})") from None
     try:
         workbook = _open_workbook(path, data_only=True)
     except Exception as exc:  # corrupt workbooks fail in many ways (zip, xml, keys)
@@ -286,7 +299,7 @@ def _read_workbook(
     path: Path, name: str, workbook: Any, known_headers: set[str] | frozenset[str]
 ) -> RawTable:
     sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]  # chartsheets hold no cells
-    with_data = [ws for ws in sheets if _sheet_has_data(ws)]
+    with_data = [ws for ws in sheets if _sheet_has_data(ws, name)]
     visible = [ws for ws in with_data if ws.sheet_state == "visible"]
     if not visible:
         hidden = [ws.title for ws in with_data]
@@ -303,7 +316,7 @@ def _read_workbook(
             )
         )
     sheet.reset_dimensions()  # read-only mode trusts the stored dimension, which some writers get wrong
-    cells = [list(values) for values in sheet.iter_rows(values_only=True)]
+    cells = _bounded(sheet.iter_rows(values_only=True), name)
     # Cached values hide which cells are formulas; reading the formulas is a second slow pass, so
     # it is skipped when the sheet's XML holds none.
     formulas = _formula_cells(path, sheet.title, cells) if _may_hold_formulas(path, sheet) else set()
@@ -334,10 +347,12 @@ def _formula_cells(path: Path, title: str, cells: list[list[Any]]) -> set[tuple[
     return found
 
 
-def _sheet_has_data(ws: Any) -> bool:
-    for row in ws.iter_rows(values_only=True):
+def _sheet_has_data(ws: Any, name: str) -> bool:
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
         if any(not _blank(v) for v in row):
             return True
+        if number >= limits.MAX_ROWS:  # rows and rows of nothing: as costly to read as rows of data
+            raise _too_many_rows(name)
     return False
 
 
@@ -367,6 +382,50 @@ def _is_formula(value: Any) -> bool:
 
 
 # -- building a table from cells ---------------------------------------------------------------------
+
+
+def _bounded(records: Iterable[Iterable[Any]], name: str, *, blank: Any = None) -> list[list[Any]]:
+    """The records of a table as lists, read only as far as the row, column and cell limits allow.
+
+    Trailing empty cells (``blank``: ``""`` from the csv module, ``None`` from openpyxl) are dropped as each
+    record is read, so a row of a million commas, or styled empty cells out to column XFD, costs nothing;
+    empty cells inside a row are ``None``. Past :data:`loaders.limits.MAX_ROWS` records, a record of more
+    than ``MAX_COLUMNS`` cells or ``MAX_CELLS`` cells in all, the file is refused at once.
+    """
+    rows: list[list[Any]] = []
+    cells = 0
+    for record in records:
+        if len(rows) >= limits.MAX_ROWS:
+            raise _too_many_rows(name)
+        row = list(record)
+        end = len(row)
+        while end and (row[end - 1] is None or row[end - 1] == blank):
+            end -= 1
+        row = [None if c == blank else c for c in row[:end]] if blank is not None else row[:end]
+        if end > limits.MAX_COLUMNS:
+            raise FileTooLarge(
+                name, f"row {len(rows) + 1} has {end:,} columns, above the limit of {limits.MAX_COLUMNS:,}: "
+                "refused", limit="MAX_COLUMNS",
+            )
+        cells += end
+        if cells > limits.MAX_CELLS:
+            raise _too_many_cells(name)
+        rows.append(row)
+    return rows
+
+
+def _too_many_rows(name: str) -> FileTooLarge:
+    return FileTooLarge(
+        name, f"more than {limits.MAX_ROWS:,} rows (the limit): refused (split it into several files)",
+        limit="MAX_ROWS",
+    )
+
+
+def _too_many_cells(name: str) -> FileTooLarge:
+    return FileTooLarge(
+        name, f"more than {limits.MAX_CELLS:,} cells (rows × columns, the limit): refused "
+        "(split it, or leave out columns the layer does not use)", limit="MAX_CELLS",
+    )
 
 
 def _build_table(
@@ -496,14 +555,22 @@ def _read_geo(path: Path, name: str, kind: str) -> RawTable:
     if kind == "shapefile":
         _check_shapefile_parts(path, name)
         codec, notes = _shapefile_codec(path)
+    # Telling GDAL the .dbf is ISO-8859-1 (whatever the .cpg or the dBASE language byte say) maps
+    # each byte to one character, so _recode_dbf can decode the original bytes itself.
+    encoding = "ISO-8859-1" if codec else None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # Telling GDAL the .dbf is ISO-8859-1 (whatever the .cpg or the dBASE language byte say) maps
-            # each byte to one character, so _recode_dbf can decode the original bytes itself.
-            frame = pyogrio.read_dataframe(path, layer=layer, encoding="ISO-8859-1" if codec else None)
+            _check_geo_size(pyogrio.read_info(path, layer=layer, encoding=encoding), name)
+            # one feature past the limit tells a file over it when its driver could not count ahead
+            frame = pyogrio.read_dataframe(path, layer=layer, encoding=encoding, max_features=limits.MAX_ROWS + 1)
+    except FileTooLarge:
+        raise
     except Exception as exc:  # GDAL errors come as several exception types
         raise UnreadableFile(name, f"not a readable {_FORMAT_LABELS[kind]} file ({_short(exc)})") from None
+    if len(frame) > limits.MAX_ROWS:
+        raise FileTooLarge(name, f"more than {limits.MAX_ROWS:,} features (the limit): refused (split it into "
+                           "several files)", limit="MAX_ROWS")
     if not isinstance(frame, gpd.GeoDataFrame):  # an attribute-only layer: rows without geometry
         frame = gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs=4326)
     if codec:
@@ -526,6 +593,23 @@ def _read_geo(path: Path, name: str, kind: str) -> RawTable:
 _FORMAT_LABELS = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "shapefile": "shapefile"}
 
 
+def _check_geo_size(info: dict[str, Any], name: str) -> None:
+    """Refuse a GIS layer with too many fields or features, from GDAL's description, before reading it.
+
+    A GeoJSON whose features each bring a new property name makes one column per name for every feature:
+    a few MB of text would become billions of empty cells.
+    """
+    fields, features = len(info.get("fields", ())), int(info.get("features", -1))
+    if fields > limits.MAX_COLUMNS:
+        raise FileTooLarge(name, f"{fields:,} attribute fields, above the limit of {limits.MAX_COLUMNS:,}: refused",
+                           limit="MAX_COLUMNS")
+    if features > limits.MAX_ROWS:  # -1: the driver cannot count without reading; read_dataframe stops then
+        raise FileTooLarge(name, f"{features:,} features, above the limit of {limits.MAX_ROWS:,}: refused (split "
+                           "it into several files)", limit="MAX_ROWS")
+    if max(features, 0) * max(fields, 1) > limits.MAX_CELLS:
+        raise _too_many_cells(name)
+
+
 def _single_layer(path: Path, name: str, pyogrio: Any) -> str:
     try:
         layers = [str(row[0]) for row in pyogrio.list_layers(path)]
@@ -534,9 +618,10 @@ def _single_layer(path: Path, name: str, pyogrio: Any) -> str:
     if not layers:
         raise UnreadableFile(name, "the GeoPackage holds no layers")
     if len(layers) > 1:
+        listed = ", ".join(layers[:5]) + (f" and {len(layers) - 5:,} more" if len(layers) > 5 else "")
         raise UnreadableFile(
             name,
-            f"the GeoPackage holds {len(layers)} layers ({', '.join(layers)}): "
+            f"the GeoPackage holds {len(layers):,} layers ({listed}): "
             "export the one to load as its own file",
         )
     return layers[0]
@@ -712,6 +797,9 @@ def _read_zip(path: Path, name: str, known_headers: set[str] | frozenset[str]) -
         members = archive.infolist()
         _check_zip_safety(members, name)
         datasets = _zip_datasets(members)
+        inner = [m.filename for m in members if m.filename.lower().endswith(".zip") and not m.is_dir()]
+        if not datasets and inner:  # never unpacked in turn: each level would multiply what a bomb holds
+            raise UnreadableFile(name, f"the zip holds another zip ({inner[0]}): unzip it and upload what it holds")
         if not datasets:
             raise UnreadableFile(name, "the zip holds no dataset (.shp, .geojson, .json, .gpkg, .csv, .xlsx)")
         if len(datasets) > 1:
@@ -729,26 +817,43 @@ def _read_zip(path: Path, name: str, known_headers: set[str] | frozenset[str]) -
             try:
                 table = _read_plain(target, name, inner_ext, known_headers)
             except UnreadableFile as exc:
-                raise UnreadableFile(
-                    name, f"{_member_path(main.filename).name} in the zip: {exc.reason}"
-                ) from None
+                reason = f"{_member_path(main.filename).name} in the zip: {exc.reason}"
+                if isinstance(exc, FileTooLarge):
+                    raise FileTooLarge(name, reason, limit=exc.limit) from None
+                raise UnreadableFile(name, reason) from None
     table.path = path
     return table
 
 
-def _check_zip_safety(members: list[zipfile.ZipInfo], name: str) -> None:
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise UnreadableFile(name, f"the zip holds {len(members)} files (limit {MAX_ZIP_MEMBERS}): refused")
-    total = sum(m.file_size for m in members)
-    if total > MAX_ZIP_BYTES:
-        raise UnreadableFile(
-            name,
-            f"the zip unpacks to {total / 1024**2:.0f} MB (limit {MAX_ZIP_BYTES // 1024**2} MB): refused",
+def _check_unpacked_size(members: list[zipfile.ZipInfo], name: str, *, what: str = "zip") -> None:
+    """Refuse an archive (a zip, or an .xlsx) with too many members or too much to inflate.
+
+    The sizes are the ones the archive declares; Python's zipfile never inflates a member past its declared
+    size (it stops and fails the CRC check), so openpyxl reading a checked workbook is bounded too.
+    """
+    if len(members) > limits.MAX_ZIP_MEMBERS:
+        raise FileTooLarge(
+            name, f"the {what} holds {len(members):,} files, above the limit of {limits.MAX_ZIP_MEMBERS:,}: "
+            "refused", limit="MAX_ZIP_MEMBERS",
         )
+    total = sum(m.file_size for m in members)
+    if total > limits.MAX_UNPACKED_BYTES:
+        raise FileTooLarge(
+            name, f"the {what} unpacks to {_mb(total, up=True)}, above the limit of {_mb(limits.MAX_UNPACKED_BYTES)}: "
+            "refused (a zip bomb, or too much data for one upload)", limit="MAX_UNPACKED_BYTES",
+        )
+
+
+def _check_zip_safety(members: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse a zip past the size limits, or with a member that could be written outside its folder."""
+    _check_unpacked_size(members, name)
     for m in members:
         raw = m.filename.replace("\\", "/")
         if raw.startswith("/") or re.match(r"^[A-Za-z]:", raw) or ".." in raw.split("/"):
             raise UnreadableFile(name, f"unsafe path in the zip: '{m.filename}' (refused)")
+        # members are copied into files of our own naming, so a link could not escape; it is still no data
+        if stat.S_ISLNK(m.external_attr >> 16):
+            raise UnreadableFile(name, f"'{m.filename}' in the zip is a symbolic link (refused)")
 
 
 def _zip_datasets(members: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
@@ -786,7 +891,7 @@ def _extract(
     Every part is named after the main member's stem with a lower-case extension, so GDAL finds the
     sidecars of ``SCHOOLS.SHP`` even when the zip spells them ``schools.dbf``.
     """
-    budget = MAX_ZIP_BYTES
+    budget = limits.MAX_UNPACKED_BYTES
     stem = _member_path(main.filename).stem
     main_path = folder
     for m in wanted:
@@ -797,8 +902,9 @@ def _extract(
                 while chunk := src.read(1 << 20):
                     budget -= len(chunk)
                     if budget < 0:
-                        raise UnreadableFile(
-                            name, f"the zip unpacks to more than {MAX_ZIP_BYTES // 1024**2} MB: refused"
+                        raise FileTooLarge(
+                            name, f"the zip unpacks to more than {_mb(limits.MAX_UNPACKED_BYTES)}: refused",
+                            limit="MAX_UNPACKED_BYTES",
                         )
                     dst.write(chunk)
         except UnreadableFile:
@@ -824,10 +930,21 @@ def _note(reason: str) -> Problem:
     return Problem(row=None, column=None, value=None, reason=reason, severity="warning")
 
 
+def _mb(size: int, *, up: bool = False) -> str:
+    """A size in MB as the limits and Streamlit count them (1024 × 1024 bytes).
+
+    With ``up`` it is rounded up, so a file one byte over a limit never reads "50 MB, above the limit of 50 MB".
+    """
+    mb = size / limits.MB
+    if mb >= 10:
+        return f"{math.ceil(mb) if up else round(mb):,} MB"
+    return f"{mb:.3g} MB"  # small limits only appear in tests
+
+
 def _short(exc: BaseException) -> str:
     """First line of an exception message, trimmed: reasons are one line."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-__all__ = ["RawTable", "read_table", "SUPPORTED", "MAX_ZIP_BYTES", "MAX_ZIP_MEMBERS"]
+__all__ = ["RawTable", "read_table", "SUPPORTED"]

