@@ -10,6 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from layers.access import LOCAL_ADMIN, Access, scope_gaps, scope_layers
 from layers.catalog import LayerData, load_layers
 from layers.gap_report import GapReport, gap_report
 from layers.gaps import GapSettings
@@ -52,18 +53,19 @@ IMMUTABLE_MTIME = 946_684_800  # 2000-01-01: see map_url
 
 
 @st.cache_resource(max_entries=32)
-def map_url(view: MapView, version: tuple) -> str:
-    """URL of the map document for a view and data version, built once (about 0.8 s).
+def map_url(view: MapView, version: tuple, districts: frozenset[str] | None = None) -> str:
+    """URL of the map document for a view, data version and district scope, built once (about 0.8 s).
 
     A static file rather than inline HTML: the server gzips it and a returning browser reuses it from its
     cache (see _write_static), so a returning visit or a rerun (a district change) sends a short URL.
-    The name is the content's hash, so a changed map is a new file.
+    The name is the content's hash, so a changed map is a new file, and nobody finds it without being given it.
     """
-    gaps = _gap_report(version, view.window.end, GapSettings()).kilns  # popups: why this kiln
+    scope = _scope(districts)
+    gaps = scope_gaps(_gap_report(version, view.window.end, GapSettings()), scope).kilns  # popups: why this kiln
     internal = view.profile == "internal"
     # the document is /app/static/maps/<hash>.html: the Visits page of the app is three levels up
-    m = build_map(view, _shared_layers(version, view.profile), get_reference(), data_base=".", gaps=gaps,
-                  visit_url=VISIT_URL if internal else None)
+    m = build_map(view, _shared_layers(version, view.profile, districts), get_reference(), data_base=".",
+                  gaps=gaps, visit_url=VISIT_URL if internal else None)
     return static_map_url(m.get_root().render(), data_files(m))
 
 
@@ -97,19 +99,34 @@ def _write_static(path: Path, content: bytes) -> None:
     tmp.replace(path)
 
 
-def get_layers() -> dict[str, LayerData]:
-    store = get_store()
-    return _layers(store_version(store))
+def session_access() -> Access:
+    """The access of this session's user, set by app.py on every run before any page draws."""
+    access = st.session_state.get("access_now")
+    if access is None:  # never a default: a page that ran without a user must show nothing
+        raise RuntimeError("no signed-in user for this session")
+    return access
+
+
+def _scope(districts: frozenset[str] | None) -> Access:
+    return LOCAL_ADMIN if districts is None else Access("scope", "dvc", districts)
+
+
+def get_layers(access: Access | None = None) -> dict[str, LayerData]:
+    """Every layer in the internal profile, cut to the user's districts (layers.access)."""
+    return scope_layers(_layers(store_version(get_store())), access or session_access())
 
 
 @st.cache_resource(max_entries=6)
-def _shared_layers(version: tuple, profile: str) -> dict[str, LayerData]:
-    return redact_layers(_layers(version), profile, ref=get_reference(), shareable=get_store().shared_columns())
+def _shared_layers(version: tuple, profile: str, districts: frozenset[str] | None = None) -> dict[str, LayerData]:
+    layers = scope_layers(_layers(version), _scope(districts))
+    return redact_layers(layers, profile, ref=get_reference(), shareable=get_store().shared_columns())
 
 
-def get_shared_layers(profile: str) -> dict[str, LayerData]:
-    """The layers as a redaction profile may show them (layers.redact), computed once per data version."""
-    return _shared_layers(store_version(get_store()), profile)
+def get_shared_layers(profile: str, access: Access | None = None) -> dict[str, LayerData]:
+    """The layers as a redaction profile may show them (layers.redact), narrowed to what the user's role
+    allows and cut to their districts; computed once per data version, profile and scope."""
+    access = access or session_access()
+    return _shared_layers(store_version(get_store()), access.profile(profile), access.districts)
 
 
 @st.cache_resource(show_spinner="Computing gaps…", max_entries=8)
@@ -117,6 +134,6 @@ def _gap_report(version: tuple, as_of: date, settings: GapSettings) -> GapReport
     return gap_report(_layers(version), get_reference(), as_of=as_of, settings=settings)
 
 
-def get_gap_report(as_of: date, settings: GapSettings) -> GapReport:
-    """Every gap figure for a date and settings, computed once per data version."""
-    return _gap_report(store_version(get_store()), as_of, settings)
+def get_gap_report(as_of: date, settings: GapSettings, access: Access | None = None) -> GapReport:
+    """Every gap figure for a date and settings (computed once per data version), cut to the user's districts."""
+    return scope_gaps(_gap_report(store_version(get_store()), as_of, settings), access or session_access())

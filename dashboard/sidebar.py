@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.auth import sign_out, who_line
 from dashboard.state import BASEMAPS, DESERTS, PROVINCES, ViewState, from_query, share_query, to_query
+from layers.access import LOCAL_ADMIN, Access
 from layers.catalog import LayerData
 from layers.redact import PROFILES, profile_label
 from loaders.contracts import LAYERS
@@ -17,18 +20,30 @@ from loaders.geo import Reference
 ALL = "__all__"
 
 
-def _seed_session(ref: Reference, today: date) -> None:
-    """On a session's first run, take the view from the URL (a shared link restores the view)."""
+def _seed_session(ref: Reference, today: date, access: Access) -> None:
+    """On a session's first run, take the view from the URL (a shared link restores the view), within what the
+    user may see: another district than theirs is not opened, a profile is narrowed to their role's."""
     if "view_seeded" in st.session_state:
         return
     params = {k: st.query_params.get(k) for k in st.query_params}
     districts = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM1_PCODE"], strict=True))
+    names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
+    notices = []
+    if (asked := params.get("district")) and asked in districts and not access.sees(asked):
+        notices.append(f"This account sees {access.scope_words(names)} only: {names[asked]} was not opened.")
+        params.pop("district")
     kiln = params.get("kiln")  # a kiln popup's "Record a visit" link: its district, and the kiln on the Visits page
     if kiln and not params.get("district"):
         match = ref.kilns.loc[ref.kilns["kiln_id"] == kiln, "district_pcode"]
         if len(match) and pd.notna(match.iat[0]):
             params["district"] = match.iat[0]
     state = from_query(params, today=today, districts=districts)
+    if access.districts is not None and state.district not in access.districts:  # a dvc user: their district
+        first = min(access.districts, key=lambda p: names.get(p, p))
+        state = replace(state, district=first, province=districts.get(first))
+    if (narrowed := access.profile(state.profile)) != state.profile:
+        notices.append(f"This account may use the {narrowed} profile only: the link asked for {state.profile}.")
+        state = replace(state, profile=narrowed)
     st.session_state.update({
         "view_seeded": True,
         "w_province": state.province or ALL,
@@ -40,23 +55,26 @@ def _seed_session(ref: Reference, today: date) -> None:
         # a link that opens a more restricted profile cannot be widened from the sidebar in this session
         "profile_ceiling": state.profile,
         **{f"w_layer_{name}": name in state.layers for name in LAYERS},
-        "view_notices": state.notices,
+        "view_notices": (*notices, *state.notices),
         "visit_kiln": kiln,
     })
 
 
-def current_view(ref: Reference, *, today: date) -> ViewState:
+def current_view(ref: Reference, *, today: date, access: Access) -> ViewState:
     """The view the sidebar's widgets hold, read before they are drawn; the URL is updated to match.
 
     Reading the view first lets the page draw the map before the sidebar (the browser then starts on the
     map while it renders the widgets), and puts the new URL on the wire at the start of a rerun, which is
     when the map follows a new district.
     """
-    _seed_session(ref, today)
+    _seed_session(ref, today, access)
     province = st.session_state["w_province"]
     district = st.session_state["w_district"]
     if province != ALL and district != ALL and not district.startswith(province):
         district = st.session_state["w_district"] = ALL  # the province changed under the district
+    if access.districts is not None and district not in access.districts:  # never outside a dvc user's scope
+        district = st.session_state["w_district"] = min(access.districts)
+        province = st.session_state["w_province"] = district[:3]
     window = st.session_state["w_window"]
     if not isinstance(window, tuple) or len(window) != 2:  # half-picked range: keep the last whole window
         window = st.session_state.get("w_window_last", (window[0], today) if window else (today, today))
@@ -69,7 +87,9 @@ def current_view(ref: Reference, *, today: date) -> ViewState:
         end=window[1],
         basemap=st.session_state["w_basemap"],
         desert=st.session_state["w_desert"],
-        profile=st.session_state["w_profile"],
+        # narrowed here, not only by the widget's options: the data getters take this profile
+        profile=_narrowest(access.profile(st.session_state["w_profile"]),
+                           st.session_state.get("profile_ceiling", "internal")),
         notices=tuple(st.session_state.get("view_notices", ())),
     )
     query = to_query(state, today=today)
@@ -78,15 +98,23 @@ def current_view(ref: Reference, *, today: date) -> ViewState:
     return state
 
 
-def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date) -> None:
+def _narrowest(a: str, b: str) -> str:
+    return a if PROFILES.index(a) >= PROFILES.index(b) else b
+
+
+def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date, access: Access) -> None:
     """Draw the sidebar's widgets; their values are read by :func:`current_view` on the next run."""
     names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
     with st.sidebar:
         st.markdown("### Bhatta Atlas")
+        st.caption(who_line(access, names))
+        if access is not LOCAL_ADMIN:
+            st.button("Sign out", on_click=sign_out, key="sign_out")
         province = st.selectbox("Province", [ALL, *PROVINCES], key="w_province",
                                 format_func=lambda p: "Punjab and Sindh" if p == ALL else PROVINCES[p])
-        options = [p for p in sorted(names, key=names.get) if province == ALL or p.startswith(province)]
-        st.selectbox("District", [ALL, *options], key="w_district",
+        options = [p for p in sorted(names, key=names.get) if (province == ALL or p.startswith(province))
+                   and access.sees(p)] or sorted(access.districts or ())
+        st.selectbox("District", options if access.districts is not None else [ALL, *options], key="w_district",
                      format_func=lambda p: "All districts" if p == ALL else f"{names[p]} ({p})")
         window = st.date_input("Date window (visits, DVC status)", key="w_window", max_value=date(today.year + 1, 12, 31))
         if not isinstance(window, tuple) or len(window) != 2:
@@ -100,7 +128,7 @@ def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date) -> Non
                      help="Kilns farther than the default threshold from the nearest service: school or girls' "
                           "primary school 2 km, health unit 5 km, NGO service 10 km (straight line)")
         st.radio("Basemap", list(BASEMAPS), key="w_basemap", format_func=BASEMAPS.get)
-        allowed = PROFILES[PROFILES.index(st.session_state.get("profile_ceiling", "internal")):]
+        allowed = PROFILES[PROFILES.index(access.profile(st.session_state.get("profile_ceiling", "internal"))):]
         st.selectbox("Sharing profile", allowed, key="w_profile", format_func=profile_label,
                      help="Applied on the server to the map, tables and downloads: official removes names, phone "
                           "numbers and notes; public shows no individual visit and displaces sensitive points. "

@@ -7,8 +7,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.resources import get_reference, get_store
+from dashboard.resources import get_reference, get_store, session_access
+from layers.access import LOCAL_ADMIN
 from layers.catalog import all_kilns
+from loaders.accounts import audit
 from loaders.contracts import VISIT_ACTIONS, YES_NO
 from loaders.store import VisitConflict
 from loaders.visits import check_visit
@@ -89,9 +91,17 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
     if not by:
         problems.append(f"**{'Your role' if edit is not None else LABELS['inspector']}** is required: "
                         "who recorded the visit is kept with it.")
+    access = session_access()
+    district = report.accepted["district_pcode"].iloc[0] if len(report.accepted) else None
+    if len(report.accepted) and not access.sees(district):  # whatever the page offered: checked on the server
+        problems.append(f"kiln {kiln_id} is outside the districts {access.user} may record visits in")
+    if not access.may("record_visits"):
+        problems.append(f"{access.user} ({access.role}) may not record visits")
     if problems:
         st.error("Not saved. " + " · ".join(problems))
         return
+    if access is not LOCAL_ADMIN:  # the signed-in user is who recorded it; the typed role stays in the record
+        by = access.user
     try:
         result = store.record_visit(report, by=by, edit_of=None if edit is None else edit["visit_id"],
                                     expected_version=None if edit is None else expected_version,
@@ -99,6 +109,9 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
     except (VisitConflict, ValueError) as err:
         st.error(f"Not saved: {err}")
         return
+    audit(store, actor=access.user, action="visit_edited" if result.version > 1 else "visit_added",
+          object=f"visit {result.visit_id} (kiln {kiln_id})",
+          summary=f"version {result.version}, district {district}" + (f": {why}" if edit is not None and why else ""))
     st.session_state["visit_forms_saved"] = st.session_state.get("visit_forms_saved", 0) + 1
     st.session_state["visit_flash"] = (f"Visit {result.visit_id} to kiln {kiln_id} saved"
                                        + (f" as version {result.version}" if result.version > 1 else "")

@@ -11,7 +11,7 @@ from layers.catalog import load_layers
 from layers.gap_report import gap_report
 from loaders.geo import reference
 
-KASUR, LAHORE = "PK614", "PK615"
+KASUR, LAHORE = "PK614", "PK617"
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from streamlit.testing.v1 import AppTest
 import loaders.paths
 from dashboard import resources
 from dashboard.state import default_window
+from layers.access import LOCAL_ADMIN
 from layers.gaps import GapSettings
 from layers.mapview import DETAIL_LIMIT
 from layers.redact import profile_label
@@ -432,7 +433,7 @@ def test_routes_page_plans_one_tehsil_from_a_typed_start(db):
     at.button[0].click()
     rerun(at)
     assert not at.error, [e.value for e in at.error]
-    gaps = resources.get_gap_report(default_window(date.today())[1], GapSettings()).kilns.set_index("kiln_id")
+    gaps = resources.get_gap_report(default_window(date.today())[1], GapSettings(), LOCAL_ADMIN).kilns.set_index("kiln_id")
     stops = at.dataframe[0].value
     assert len(stops) > 0 and set(gaps.loc[stops["kiln_id"], "tehsil_pcode"]) == {"PK61404"}
     left_out = at.dataframe[1].value
@@ -526,7 +527,7 @@ def test_copy_link_restores_the_view_with_its_dates_and_profile(db):
 def test_a_column_marked_shareable_reaches_the_official_profile_and_no_other(db, tmp_path):
     store_schools(db, tmp_path, "name,lat,lon,Girls enrolled,Owner phone\n"
                                 "Kiln school 7,31.1167,74.4500,41,03001234567\n")
-    assert "Girls enrolled" not in resources.get_shared_layers("official")["schools"].frame
+    assert "Girls enrolled" not in resources.get_shared_layers("official", LOCAL_ADMIN)["schools"].frame
     at = run_app("data")
     share = at.multiselect(key="share_schools")
     assert share.options == ["Girls enrolled", "Owner phone"] and share.value == []
@@ -538,8 +539,8 @@ def test_a_column_marked_shareable_reaches_the_official_profile_and_no_other(db,
     next(b for b in at.button if b.label == "Save what is shared").click()
     rerun(at)
     assert any("Girls enrolled shared" in s.value for s in at.success)
-    official = resources.get_shared_layers("official")["schools"].frame
+    official = resources.get_shared_layers("official", LOCAL_ADMIN)["schools"].frame
     assert "Girls enrolled" in official and "Owner phone" not in official
     official_session = run_app("data", profile="official")
-    assert any("Only the internal profile" in i.value for i in official_session.info)
+    assert any("in the internal profile, can change what is shared" in i.value for i in official_session.info)
     assert not [m for m in official_session.multiselect if m.key == "share_schools"]

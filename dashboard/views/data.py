@@ -9,11 +9,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.exports import download
 from dashboard.flow import end_page
-from dashboard.resources import get_layers, get_reference, get_store
+from dashboard.resources import get_layers, get_reference, get_store, session_access
+from layers.access import LOCAL_ADMIN
 from layers.catalog import all_kilns
+from layers.export import to_csv_bytes
 from layers.redact import extra_columns
 from loaders._errors import LoaderError, MissingColumns
+from loaders.accounts import audit
 from loaders.contracts import CONTRACTS, LAYERS
 from loaders.validate import check_file
 
@@ -24,6 +28,9 @@ st.caption(
     "Imported data for a layer replaces its demo data on the map (imported kilns are added to the detected ones)."
 )
 
+access = session_access()
+if not access.may("import_data"):
+    st.info(f"Loading data is for administrators ({access.user} is {access.role}). The data in use is listed below.")
 layer = st.selectbox("Layer", LAYERS, format_func=lambda name: CONTRACTS[name].label, key="upload_layer")
 spec = CONTRACTS[layer]
 with st.expander(f"What a {spec.label.lower()} file needs"):
@@ -51,7 +58,7 @@ def _validate(data: bytes, name: str, column_map: dict[str, str]):
                           known_kilns=known)
 
 
-if upload is not None:
+if upload is not None and access.may("import_data"):
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()
     map_key = f"colmap_{layer}_{upload.name}_{len(data)}"
@@ -102,8 +109,9 @@ if upload is not None:
         rejected = pd.DataFrame([p.as_dict() for p in report.rejected])
         rejected["value"] = rejected["value"].astype(str)
         st.dataframe(rejected, hide_index=True, width="stretch")
-        st.download_button("Download rejected rows (CSV)", rejected.to_csv(index=False).encode("utf-8-sig"),
-                           file_name=f"{Path(upload.name).stem}_rejected.csv", mime="text/csv")
+        download(st, "Download rejected rows (CSV)",
+                 to_csv_bytes(rejected, sources=[f"rejected rows of {upload.name}"], synthetic=False),
+                 f"{Path(upload.name).stem}_rejected.csv", "text/csv", key="rejected_csv", what="rejected rows")
     if report.warnings:
         with st.expander(f"Warnings ({len(report.warnings)}): kept, but check them"):
             warnings = pd.DataFrame([p.as_dict() for p in report.warnings])
@@ -119,7 +127,12 @@ if upload is not None:
             st.info(f"This file is already stored as import #{earlier}. Tick *replace* to import it again in its place.")
         elif st.button(f"Store {len(report.accepted):,} accepted records", type="primary", key="store_button"):
             store = get_store()
+            access.require("import_data")
             result = store.add_import(report, sha256=digest, replace=replace)
+            audit(store, actor=access.user, action="data_replaced" if replace else "data_imported",
+                  object=f"{layer} import #{result.import_id}",
+                  summary=f"{upload.name}: {result.stored} records stored, {len(report.rejected_rows)} rows rejected"
+                          + (f", {result.deactivated_imports} earlier imports off the map" if replace else ""))
             st.session_state["last_import"] = (
                 f"Stored {result.stored:,} {spec.label.lower()} records from {upload.name} as import "
                 f"#{result.import_id}. The map now uses them."
@@ -146,8 +159,8 @@ st.markdown("#### Columns shared beyond internal use")
 st.caption("A column an import brought along (outside the layer's contract) is internal: the official and public "
            "profiles leave it out of maps, tables, downloads and snapshots until it is marked here. Personal fields "
            "of a contract (names, phone numbers, notes) can never be shared.")
-if st.session_state["view"].profile != "internal":
-    st.info("Only the internal profile can change what is shared.")
+if st.session_state["view"].profile != "internal" or not access.may("share_columns"):
+    st.info("Only administrators and programme managers, in the internal profile, can change what is shared.")
     end_page()
 shared_now = get_store().shared_columns()
 candidates = {name: extra_columns(name, data.frame) for name, data in layers.items()}
@@ -158,12 +171,17 @@ with st.form("shared_columns"):
     picked = {name: st.multiselect(f"{layers[name].label}: columns to share", columns,
                                    default=[c for c in columns if c in shared_now.get(name, ())], key=f"share_{name}")
               for name, columns in candidates.items() if columns}
-    who = st.text_input("Marked by (your role or name in the programme)", key="share_by")
+    who = st.text_input("Marked by (your role or name in the programme)", key="share_by",
+                        value="" if access is LOCAL_ADMIN else access.user)
     if st.form_submit_button("Save what is shared"):
         if not who.strip():
             st.error("Say who marks the columns: the change is kept with your name.")
         else:
+            access.require("share_columns")
             changes = [f"{layers[name].label}: {column} {'shared' if on else 'internal again'}"
                        for name, columns in picked.items()
                        for column, on in get_store().set_shared_columns(name, columns, by=who)]
+            if changes:
+                audit(get_store(), actor=access.user, action="columns_shared", object="shared columns",
+                      summary="; ".join(changes) + (f" (marked by {who})" if who != access.user else ""))
             st.success("; ".join(changes) if changes else "Nothing changed.")

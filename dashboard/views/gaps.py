@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from dashboard.exports import download
 from dashboard.resources import get_gap_report, get_layers, get_reference, static_map_url
 from dashboard.state import PROVINCES
 from layers.areas import (
@@ -75,10 +76,12 @@ def downloads(frame: pd.DataFrame, stem: str, sheet: str) -> None:
     kw = {"sources": list(report.sources), "synthetic": bool(report.synthetic),
           "notes": [f"As of {as_of.isoformat()}", f"Sharing profile: {profile_label(state.profile)}", ATTRIBUTION]}
     c1, c2 = st.columns(2)
-    c1.download_button("Download CSV", to_csv_bytes(frame, **kw), f"{stem}.csv", "text/csv", key=f"csv_{stem}")
+    download(c1, "Download CSV", to_csv_bytes(frame, **kw), f"{stem}.csv", "text/csv", key=f"csv_{stem}",
+             what=f"gap table {sheet}")
     if c2.button("Prepare Excel file", key=f"prep_{stem}"):  # openpyxl takes seconds for 10k rows: on demand
-        c2.download_button("Download XLSX", to_xlsx_bytes(frame, sheet=sheet, **kw), f"{stem}.xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{stem}")
+        download(c2, "Download XLSX", to_xlsx_bytes(frame, sheet=sheet, **kw), f"{stem}.xlsx",
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{stem}",
+                 what=f"gap table {sheet}")
 
 
 kilns_tab, areas_tab, dvc_tab, time_tab = st.tabs(["Kilns to visit", "Underserved areas", "DVC coverage", "Over time"])

@@ -9,6 +9,7 @@ import time
 
 import streamlit as st
 
+from dashboard.exports import download
 from dashboard.resources import (
     get_gap_report,
     get_layers,
@@ -16,6 +17,7 @@ from dashboard.resources import (
     get_shared_layers,
     get_store,
     map_url,
+    session_access,
     store_version,
 )
 from dashboard.state import PROVINCES
@@ -51,7 +53,7 @@ with map_col:
     # the map does not depend on the chosen area: it follows the URL itself (AreaFollower), so a new
     # district only zooms the map already drawn instead of sending and drawing a new one
     whole = dataclasses.replace(view, district=None, province=None)
-    st.iframe(map_url(whole, store_version(get_store())), height=680)
+    st.iframe(map_url(whole, store_version(get_store()), session_access().districts), height=680)
 with panel:
     st.markdown(f"**{area}**")
     # figures are counts per area: from every record, with small visit counts hidden in the public profile
@@ -74,8 +76,8 @@ made = st.session_state.get("snapshot")
 if made and made[0] == view:
     for col, fmt, label, mime in ((c2, "png", "PNG", "image/png"), (c3, "pdf", "PDF", "application/pdf"),
                                   (c4, "html", "HTML map (opens offline)", "text/html")):
-        col.download_button(f"Download {label}", made[1][fmt], snapshot_name(view, ref, fmt), mime,
-                            key=f"snapshot_{fmt}")
+        download(col, f"Download {label}", made[1][fmt], snapshot_name(view, ref, fmt), mime, key=f"snapshot_{fmt}",
+                 what=f"snapshot {fmt}")
 if log := os.environ.get("BHATTA_BENCH_LOG"):  # benchmarks: server time to build this page
     with open(log, "a", encoding="utf-8") as f:
         f.write(json.dumps({"page": "map", "district": state.district, "build_s": time.perf_counter() - started}) + "\n")

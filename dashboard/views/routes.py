@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
+from dashboard.exports import download
 from dashboard.flow import end_page, internal_only
 from dashboard.resources import get_gap_report, get_layers, get_reference, static_map_url
 from dashboard.visit_form import show_flash, visit_form
@@ -156,25 +157,25 @@ places = day_places(plan, office=office)
 title = f"Inspection route, {names[state.district]}, {state.end.isoformat()}"
 sources = [*report.sources, ATTRIBUTION]
 c = st.columns(5)
-c[0].download_button("GPX (OsmAnd, Organic Maps)", route_gpx(places, title=title, note=plan.assumptions),
-                     "route.gpx", "application/gpx+xml")
-c[1].download_button("KML (Google Earth)", route_kml(places, title=title, note=plan.assumptions), "route.kml",
-                     "application/vnd.google-earth.kml+xml")
-c[2].download_button("CSV", to_csv_bytes(plan.stops, sources=sources, synthetic=bool(report.synthetic),
-                                         notes=[plan.assumptions]), "route.csv", "text/csv")
-c[3].download_button("Route sheet (PDF)", route_sheet_pdf(places, title=title, rows=stop_rows(plan, why), outline=outline,
-                                                          demo=report.synthetic, sources=sources,
-                                                          assumptions=plan.assumptions),
-                     "route-sheet.pdf", "application/pdf")
+download(c[0], "GPX (OsmAnd, Organic Maps)", route_gpx(places, title=title, note=plan.assumptions),
+         "route.gpx", "application/gpx+xml", key="route_gpx", what="route GPX")
+download(c[1], "KML (Google Earth)", route_kml(places, title=title, note=plan.assumptions), "route.kml",
+         "application/vnd.google-earth.kml+xml", key="route_kml", what="route KML")
+download(c[2], "CSV", to_csv_bytes(plan.stops, sources=sources, synthetic=bool(report.synthetic),
+                                   notes=[plan.assumptions]), "route.csv", "text/csv", key="route_csv", what="route CSV")
+download(c[3], "Route sheet (PDF)", route_sheet_pdf(places, title=title, rows=stop_rows(plan, why), outline=outline,
+                                                  demo=report.synthetic, sources=sources, assumptions=plan.assumptions),
+         "route-sheet.pdf", "application/pdf", key="route_pdf", what="route sheet PDF")
 for number, day in enumerate(places, start=1):
     links = google_maps_links(day)
     if links:
         st.markdown(f"Day {number} in Google Maps: " + " · ".join(f"[leg {i}]({u})" for i, u in enumerate(links, 1)))
-c[4].download_button("Visit sheet (CSV)", to_csv_bytes(visit_template(plan), sources=sources, synthetic=False,
-                                                       notes=["Fill visit_date and the findings of each kiln visited, "
-                                                              "then: bhatta import FILE --layer inspections"]),
-                     "visit-sheet.csv", "text/csv", help="The planned kilns with blank findings: fill it in and load it "
-                     "on the Load data page (layer: inspection visits) or with `bhatta import`")
+download(c[4], "Visit sheet (CSV)", to_csv_bytes(visit_template(plan), sources=sources, synthetic=False,
+                                                notes=["Fill visit_date and the findings of each kiln visited, "
+                                                       "then: bhatta import FILE --layer inspections"]),
+         "visit-sheet.csv", "text/csv", key="route_visit_sheet", what="visit sheet CSV",
+         help="The planned kilns with blank findings: fill it in and load it on the Load data page (layer: "
+              "inspection visits) or with `bhatta import`")
 
 st.markdown("**Record a visit at a planned kiln**")
 planned = plan.stops.sort_values(["day", "order"])
