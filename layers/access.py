@@ -39,6 +39,7 @@ ROLE_WORDS = {
 CEILING = {"admin": "internal", "manager": "internal", "dvc": "internal", "viewer": "public"}
 """The most open redaction profile (layers.redact.PROFILES) of each role."""
 ACTIONS = {
+    "read_records": {"admin", "manager", "dvc"},  # per-kiln visits and priorities, exact counts (internal)
     "plan_routes": {"admin", "manager", "dvc"},
     "record_visits": {"admin", "manager", "dvc"},
     "share_columns": {"admin", "manager"},
