@@ -1,11 +1,12 @@
-"""The store: imported records with their provenance, in SQLite by default or any SQLAlchemy URL."""
+"""The store: imported records with their provenance, in SQLite by default or PostgreSQL/PostGIS by URL."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from geoalchemy2 import Geometry
 
 from loaders.contracts import contract
 from loaders.geo import WGS84
@@ -22,6 +24,15 @@ from loaders.problems import Report
 from loaders.validate import records_to_json
 
 metadata = sa.MetaData()
+"""Every table of the store. Other modules add theirs here; whatever works per table (the PostGIS columns,
+:mod:`loaders.backup`) goes over all of ``metadata.sorted_tables`` when it runs, never over a list of names."""
+
+SCHEMA_VERSION = 1
+"""Raise when a table or column changes so that an earlier backup no longer fits (:mod:`loaders.backup`)."""
+
+POINT_COLUMNS = "point_columns"
+"""``Table.info`` key: the (lon, lat) columns from which PostgreSQL keeps a PostGIS ``geom`` point (EPSG:4326),
+spatially indexed. SQLite has no such column: it needs no extension."""
 
 imports = sa.Table(
     "imports",
@@ -53,6 +64,7 @@ records = sa.Table(
     sa.Column("tehsil_pcode", sa.String(10)),
     sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
     sa.Column("properties", sa.Text, nullable=False),
+    info={POINT_COLUMNS: ("lon", "lat")},
 )
 
 visit_log = sa.Table(
@@ -72,6 +84,7 @@ visit_log = sa.Table(
     sa.Column("recorded_by", sa.Text, nullable=False),
     sa.Column("change_note", sa.Text, nullable=False, default=""),
     sa.UniqueConstraint("visit_id", "version", name="one_visit_version"),
+    info={POINT_COLUMNS: ("lon", "lat")},
 )
 """Visits recorded or edited in the app, one row per version: an edit adds a version, nothing is overwritten."""
 
@@ -95,6 +108,10 @@ class VisitConflict(Exception):
     """The visit was changed by someone else since it was opened, or its id is already taken."""
 
 
+class StoreError(Exception):
+    """The store cannot be used as configured (e.g. PostGIS missing): one line that names the fix."""
+
+
 @dataclass(frozen=True)
 class RecordedVisit:
     visit_id: str
@@ -111,8 +128,9 @@ class ImportResult:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # the timeout first: switching a new file to WAL needs a lock another process may briefly hold
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -122,14 +140,100 @@ class Store:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_database_url()
-        self.engine = sa.create_engine(self.url, future=True)
+        engine_url = sa.make_url(self.url)
+        if engine_url.drivername in ("postgres", "postgresql"):
+            # a bare postgresql:// would ask SQLAlchemy for psycopg2; psycopg 3 is the driver we ship
+            engine_url = engine_url.set(drivername="postgresql+psycopg")
+        self.is_postgres = engine_url.get_backend_name() == "postgresql"
+        # a replica outlives database restarts: test a pooled connection before handing it out
+        self.engine = sa.create_engine(engine_url, pool_pre_ping=self.is_postgres)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        self.create_tables()
+
+    def create_tables(self) -> None:
+        """Create whatever table, PostGIS column or index is missing; safe when several processes start at once."""
+        if not self.is_postgres:
+            if {t.name for t in metadata.sorted_tables} <= set(sa.inspect(self.engine).get_table_names()):
+                return  # the usual case, without taking the write lock
+            with self.engine.begin() as conn:
+                # DDL is transactional in SQLite too: with the write lock taken first, a process starting at
+                # the same moment waits, then finds the tables made instead of failing on "already exists"
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                metadata.create_all(conn)
+            return
+        with self.engine.begin() as conn:
+            # DDL is transactional in PostgreSQL: replicas starting together wait here in turn, and the
+            # later ones find everything made
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+            self._ensure_postgis(conn)
+            metadata.create_all(conn)
+            for table in metadata.sorted_tables:
+                if POINT_COLUMNS in table.info:
+                    _add_point_geometry(conn, table, *table.info[POINT_COLUMNS])
+
+    def _ensure_postgis(self, conn: sa.Connection) -> None:
+        if conn.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).scalar():
+            return
+        if not conn.execute(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")).scalar():
+            raise StoreError(f"PostGIS is not installed on the server of {self.describe()}: install it there "
+                             "(Debian: apt-get install postgresql-15-postgis-3), then start again")
+        try:
+            with conn.begin_nested():
+                conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        except sa.exc.DBAPIError as error:
+            reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+            raise StoreError(f"PostGIS is not enabled in {self.describe()} and this user cannot enable it "
+                             f"({reason}): run CREATE EXTENSION postgis; in that database as a superuser") from None
 
     def describe(self) -> str:
         """The store's URL without any password, for messages."""
         return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sa.Connection]:
+        """A read-only connection that sees every table as of one moment, while others keep writing (backups)."""
+        with self.engine.connect() as conn:
+            if self.is_postgres:
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            else:
+                # pysqlite opens no transaction for a SELECT: each table would be read at its own moment
+                conn.exec_driver_sql("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[sa.Connection]:
+        """One transaction over every table of ``metadata`` that no other writer can interleave with (restore).
+
+        Readers go on seeing the store as it was until the commit.
+        """
+        with self.engine.begin() as conn:
+            if self.is_postgres:
+                names = ", ".join(conn.dialect.identifier_preparer.format_table(t) for t in metadata.sorted_tables)
+                conn.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, not at the first write
+            yield conn
+
+    def continue_ids(self, conn: sa.Connection) -> None:
+        """After rows were inserted with their own ids (a restore), make new rows take ids above them.
+
+        PostgreSQL's sequences do not move on their own; SQLite needs nothing (a new rowid is the largest + 1).
+        """
+        if not self.is_postgres:
+            return
+        for table in metadata.sorted_tables:
+            column = table.autoincrement_column
+            if column is None:
+                continue
+            conn.execute(sa.select(sa.func.setval(
+                sa.func.pg_get_serial_sequence(table.name, column.name),
+                sa.func.coalesce(sa.select(sa.func.max(column)).scalar_subquery(), 1),
+                sa.select(sa.func.count()).select_from(table).scalar_subquery() > 0,
+            )))
 
     def active_import_of(self, layer: str, sha256: str) -> int | None:
         """Id of the active import of ``layer`` made from a file with this checksum, if any."""
@@ -171,6 +275,10 @@ class Store:
             })
         digest = sha256 or (file_sha256(source) if source else None)
         with self.engine.begin() as conn:
+            if self.is_postgres:
+                # one import at a time, as SQLite's single writer gives: two replaces at once would otherwise
+                # each miss the other's new import (read committed), leaving both on the map. Readers go on.
+                conn.exec_driver_sql("LOCK TABLE imports IN SHARE ROW EXCLUSIVE MODE")
             deactivated = 0
             if replace:
                 deactivated = conn.execute(
@@ -208,8 +316,10 @@ class Store:
     def version(self) -> tuple[str, int, int, int, int, int]:
         """Changes whenever an import is stored or replaced, a visit recorded or edited, or a column shared.
 
-        (store URL, imports, newest import id, active imports, newest visit version id, newest shared-column
-        change): three aggregate queries, cheap enough to ask on every page run.
+        (store URL, imports, newest import id, active imports, visit versions, shared-column changes): three
+        aggregate queries, cheap enough to ask on every page run. Counts, not the newest ids: on PostgreSQL
+        ids are handed out before commit, so a visit committed after a later-numbered one would not move
+        the newest id; rows are never deleted, so every commit moves a count.
         """
         query = sa.select(
             sa.func.count(imports.c.id),
@@ -218,8 +328,8 @@ class Store:
         )
         with self.engine.connect() as conn:
             count, newest, active = conn.execute(query).one()
-            visits = conn.execute(sa.select(sa.func.coalesce(sa.func.max(visit_log.c.id), 0))).scalar()
-            shared = conn.execute(sa.select(sa.func.coalesce(sa.func.max(shared_columns.c.id), 0))).scalar()
+            visits = conn.execute(sa.select(sa.func.count()).select_from(visit_log)).scalar()
+            shared = conn.execute(sa.select(sa.func.count()).select_from(shared_columns)).scalar()
         return (self.url, int(count), int(newest), int(active), int(visits), int(shared))
 
     # -- columns shared beyond internal use ---------------------------------------------------------
@@ -302,35 +412,48 @@ class Store:
         for name in ("source_row", "district_pcode", "tehsil_pcode", "synthetic", "lat", "lon"):
             prop.pop(name, None)
         point = row.geometry
-        with self.engine.begin() as conn:
-            newest = conn.execute(
-                sa.select(sa.func.max(visit_log.c.version)).where(visit_log.c.visit_id == (edit_of or prop.get("visit_id")))
-            ).scalar()
-            if edit_of is None:
-                if newest is not None:
-                    raise VisitConflict(f"visit id {prop['visit_id']!r} is already recorded: edit that visit instead")
-                visit_id, version = prop.get("visit_id") or _new_visit_id(), 1
-            else:
-                seen = newest or 0
-                if expected_version is not None and expected_version != seen:
-                    raise VisitConflict(f"visit {edit_of} was changed meanwhile (now version {seen}, "
-                                        f"you edited version {expected_version}): reopen it and edit again")
-                visit_id, version = edit_of, max(seen, 1) + 1
-            prop["visit_id"] = visit_id
+        values = {
+            "kiln_id": _none(prop.get("kiln_id")),
+            "lon": float(point.x) if point is not None and not point.is_empty else None,
+            "lat": float(point.y) if point is not None and not point.is_empty else None,
+            "district_pcode": _none(row.get("district_pcode")), "tehsil_pcode": _none(row.get("tehsil_pcode")),
+            "synthetic": bool(row.get("synthetic")) if synthetic is None else bool(synthetic),
+            "recorded_by": by, "change_note": " ".join(str(note or "").split()),
+        }
+        given_id = prop.get("visit_id")
+        # "the next version" is read, then written: two writers may both read version n. The unique constraint
+        # one_visit_version lets only one store n + 1 (on both backends); the other gets IntegrityError.
+        for _ in range(_VISIT_RETRIES):
+            visit_id = edit_of or given_id or _new_visit_id()
             try:
-                new_id = conn.execute(visit_log.insert().values(
-                    visit_id=visit_id, version=version, kiln_id=_none(prop.get("kiln_id")),
-                    lon=float(point.x) if point is not None and not point.is_empty else None,
-                    lat=float(point.y) if point is not None and not point.is_empty else None,
-                    district_pcode=_none(row.get("district_pcode")), tehsil_pcode=_none(row.get("tehsil_pcode")),
-                    synthetic=bool(row.get("synthetic")) if synthetic is None else bool(synthetic),
-                    properties=json.dumps(prop, ensure_ascii=False),
-                    recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                    recorded_by=by, change_note=" ".join(str(note or "").split()),
-                )).inserted_primary_key[0]
+                with self.engine.begin() as conn:
+                    newest = conn.execute(
+                        sa.select(sa.func.max(visit_log.c.version)).where(visit_log.c.visit_id == visit_id)
+                    ).scalar()
+                    if edit_of is None:
+                        if newest is not None:
+                            raise VisitConflict(f"visit id {visit_id!r} is already recorded: edit that visit instead")
+                        version = 1
+                    else:
+                        seen = newest or 0
+                        if expected_version is not None and expected_version != seen:
+                            raise VisitConflict(f"visit {edit_of} was changed meanwhile (now version {seen}, "
+                                                f"you edited version {expected_version}): reopen it and edit again")
+                        version = max(seen, 1) + 1
+                    prop["visit_id"] = visit_id
+                    new_id = conn.execute(visit_log.insert().values(
+                        visit_id=visit_id, version=version, properties=json.dumps(prop, ensure_ascii=False),
+                        recorded_at=datetime.now(UTC).isoformat(timespec="seconds"), **values,
+                    )).inserted_primary_key[0]
+                return RecordedVisit(visit_id, version, int(new_id))
             except sa.exc.IntegrityError:
-                raise VisitConflict(f"visit {visit_id} was changed meanwhile: reopen it and edit again") from None
-        return RecordedVisit(visit_id, version, int(new_id))
+                # the other writer's version stands where this one asked for a particular version (an edit of
+                # the version it saw, or a new visit with its own id); otherwise read the newest and try again
+                if edit_of is not None and expected_version is not None:
+                    raise VisitConflict(f"visit {visit_id} was changed meanwhile: reopen it and edit again") from None
+                if edit_of is None and given_id:
+                    raise VisitConflict(f"visit id {visit_id!r} is already recorded: edit that visit instead") from None
+        raise VisitConflict(f"visit {visit_id} is being changed by others right now: try again") from None
 
     def visit_history(self, visit_id: str) -> pd.DataFrame:
         """Every version recorded here of one visit, oldest first, with who, when and why."""
@@ -386,6 +509,35 @@ class Store:
         )
         with self.engine.connect() as conn:
             return {layer: n for layer, n in conn.execute(query).all()}
+
+
+_SCHEMA_LOCK = 0x62686174746131
+"""pg_advisory_xact_lock key held while the tables are created ("bhatta1" in ASCII)."""
+
+_VISIT_RETRIES = 20
+
+
+def _add_point_geometry(conn: sa.Connection, table: sa.Table, lon: str, lat: str) -> None:
+    """PostgreSQL: the PostGIS point of ``lon``/``lat`` as a generated column ``geom`` with a GIST index.
+
+    Generated by the database, so every insert (the app's, a restore's, a hand-written one) and any later
+    change of lon/lat keeps it in step, and no Python code ever writes it; it is not in ``metadata``, so
+    selects and backups carry lon/lat only. Column and index are added only when missing: asking for them
+    "IF NOT EXISTS" would still lock the table against writers on every start.
+    """
+    q = conn.dialect.identifier_preparer
+    name = q.format_table(table)
+    has_geom = conn.execute(sa.text(
+        "SELECT 1 FROM pg_attribute WHERE attrelid = CAST(:t AS regclass) AND attname = 'geom' AND NOT attisdropped"
+    ), {"t": name}).scalar()
+    if not has_geom:
+        point_type = Geometry("POINT", srid=4326, spatial_index=False).compile(dialect=conn.dialect)
+        conn.exec_driver_sql(
+            f"ALTER TABLE {name} ADD COLUMN geom {point_type} GENERATED ALWAYS AS "
+            f"(ST_SetSRID(ST_MakePoint({q.quote(lon)}, {q.quote(lat)}), 4326)) STORED")
+    index = q.quote(f"{table.name}_geom_gist")
+    if not conn.execute(sa.text("SELECT to_regclass(:i) IS NOT NULL"), {"i": index}).scalar():
+        conn.exec_driver_sql(f"CREATE INDEX {index} ON {name} USING GIST (geom)")
 
 
 def _records_frame(layer: str, rows: list, sources: list[str], extra: tuple[str, ...] = ()) -> gpd.GeoDataFrame:

@@ -1,4 +1,7 @@
-"""The store: provenance, replace keeps history, a failed import changes nothing, layers use imports."""
+"""The store: provenance, replace keeps history, a failed import changes nothing, layers use imports.
+
+Every test with ``store`` runs on SQLite and on PostGIS (``store_url`` in conftest.py).
+"""
 
 from pathlib import Path
 
@@ -22,8 +25,8 @@ def ref():
 
 
 @pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def store(store_url):
+    return Store(store_url)
 
 
 def _report(tmp_path: Path, ref, text: str = CSV, name: str = "schools.csv"):
@@ -97,9 +100,11 @@ def test_imports_replace_demo_data_on_the_map_and_kilns_are_added(tmp_path, ref,
     assert layers["health"].origin == "demo"
 
 
-def test_sqlite_runs_in_wal_mode(store):
+def test_sqlite_runs_in_wal_mode_and_waits_for_another_writer(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
 
 
 def test_shared_columns_keep_every_change_and_refuse_personal_fields(store):

@@ -23,8 +23,9 @@ def ref():
 
 
 @pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def store(store_url):
+    """An empty store on SQLite, then on PostGIS (conftest.py)."""
+    return Store(store_url)
 
 
 @pytest.fixture(scope="module")
