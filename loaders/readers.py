@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from loaders import limits
+from loaders import limits, paths
 from loaders._errors import FileTooLarge, UnreadableFile
 from loaders.contracts import normalise_header
 from loaders.problems import Problem
@@ -811,7 +811,7 @@ def _read_zip(path: Path, name: str, known_headers: set[str] | frozenset[str]) -
         wanted = [main]
         if main.filename.lower().endswith(".shp"):
             wanted = _shapefile_members(main, members)
-        with tempfile.TemporaryDirectory(prefix="bhatta-zip-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="bhatta-zip-", dir=scratch_folder()) as tmp:
             target = _extract(archive, wanted, main, Path(tmp), name)
             inner_ext = target.suffix.lower()
             try:
@@ -926,6 +926,17 @@ def _member_path(filename: str) -> PurePosixPath:
 # -- small helpers -----------------------------------------------------------------------------------
 
 
+def scratch_folder() -> Path:
+    """Where an upload is unpacked or saved while it is read: ``tmp`` in the app's data folder (``BHATTA_VAR_DIR``).
+
+    Not the system's temporary folder: what users upload stays on the volume chosen for the app's data (which
+    may be encrypted, or backed up), never in a RAM-backed /tmp; each reader removes its own sub-folder.
+    """
+    folder = paths.VAR_DIR / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _note(reason: str) -> Problem:
     return Problem(row=None, column=None, value=None, reason=reason, severity="warning")
 
@@ -947,4 +958,4 @@ def _short(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-__all__ = ["RawTable", "read_table", "SUPPORTED"]
+__all__ = ["RawTable", "read_table", "scratch_folder", "SUPPORTED"]

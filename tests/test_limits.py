@@ -176,9 +176,12 @@ def test_zip_with_too_many_members(tmp_path: Path) -> None:
     "../kilns.csv", "a/../../kilns.csv", "/tmp/kilns.csv", "C:\\kilns.csv", "..\\..\\kilns.csv", "c:kilns.csv",
 ])
 def test_zip_slip_refused_and_nothing_written_outside(tmp_path: Path, member: str, monkeypatch) -> None:
+    from loaders import paths
+
     scratch = tmp_path / "scratch" / "deeper"
     scratch.mkdir(parents=True)
     monkeypatch.chdir(scratch)
+    monkeypatch.setattr(paths, "VAR_DIR", scratch)
     path = tmp_path / "slip.zip"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(zipfile.ZipInfo(member), b"kiln_id\nK1\n")
@@ -189,17 +192,14 @@ def test_zip_slip_refused_and_nothing_written_outside(tmp_path: Path, member: st
 
 def test_zip_member_named_like_a_path_lands_in_the_temporary_folder_only(tmp_path: Path, monkeypatch) -> None:
     """A member in sub-folders is copied flat under a name of the readers' making, then deleted."""
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setenv("TMPDIR", str(scratch))
-    import tempfile
+    from loaders import paths
 
-    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(paths, "VAR_DIR", tmp_path / "var")
     path = tmp_path / "deep.zip"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("a/b/c/kilns.csv", b"kiln_id\nK1\n")
     assert read_table(path).rows == [["K1"]]
-    assert os.listdir(scratch) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["deep.zip", "tmp"]
+    assert [str(p.relative_to(tmp_path)) for p in sorted(tmp_path.rglob("*"))] == ["deep.zip", "var", "var/tmp"]
 
 
 def test_symbolic_link_in_a_zip_refused(tmp_path: Path) -> None:

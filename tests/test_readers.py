@@ -496,17 +496,30 @@ def test_zip_without_dataset_and_bad_zip_and_too_many_members(tmp_path: Path) ->
 def test_zip_inner_error_names_member_and_temp_cleaned(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    monkeypatch.setenv("TMPDIR", str(scratch))
+    """Members are unpacked in the app's data folder (not the system's /tmp), and nothing is left there."""
+    from loaders import paths
+
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(system_tmp))
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(paths, "VAR_DIR", tmp_path / "var")
+    seen = []
+    real = zipfile.ZipFile.open
+
+    def watch(archive, member, *args, **kwargs):  # where each member is unpacked to, while it is
+        seen.extend(str(p) for p in (tmp_path / "var" / "tmp").rglob("*"))
+        return real(archive, member, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", watch)
     with pytest.raises(UnreadableFile, match="bad.xlsx in the zip: not a readable Excel") as err:
         read_table(make_zip(tmp_path / "u.zip", {"bad.xlsx": b"garbage"}), display_name="upload.zip")
     assert err.value.path == "upload.zip"
     read_table(make_zip(tmp_path / "ok.zip", {"ok.csv": b"a,b\n1,2\n"}))
-    assert os.listdir(scratch) == []
+    assert any("bhatta-zip-" in s for s in seen), seen
+    assert os.listdir(tmp_path / "var" / "tmp") == [] and os.listdir(system_tmp) == []
 
 
 # -- whole-file errors -----------------------------------------------------------------------------
