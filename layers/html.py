@@ -1,13 +1,15 @@
-"""The one escaping helper: every string that reaches HTML or an inline script goes through here."""
+"""The one escaping helper: every string that reaches HTML, an inline script or Streamlit Markdown goes through here."""
 
 from __future__ import annotations
 
 import html
 import json
 import math
+import re
 from typing import Any
 
 _EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character: CommonMark escapes any
 
 
 def esc(value: Any) -> str:
@@ -30,3 +32,18 @@ def js_data(obj: Any) -> str:
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
+
+
+def md(value: Any) -> str:
+    """Text shown literally where Streamlit reads Markdown (``st.markdown``, ``st.caption``, ``st.error``...).
+
+    Streamlit escapes HTML but renders Markdown: a file name, column header or id holding
+    ``![x](https:evil.example/p.png)`` would make every viewer's browser fetch that image (telling the site who
+    looks at the page), and ``[text](url)`` would be a link nobody typed. Every ASCII punctuation character gets
+    a backslash, which CommonMark turns back into the character itself, so no image, link, autolinked URL,
+    emphasis, heading, table, HTML entity, LaTeX (``$``) or Streamlit directive (``:red[...]``) can start; line
+    breaks become spaces (a value stays on its line). Missing values give ``""``.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return _MD_PUNCTUATION.sub(r"\\\1", " ".join(str(value).splitlines()))
