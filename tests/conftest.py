@@ -29,7 +29,6 @@ import sqlalchemy as sa
 ENV_URL = "BHATTA_TEST_POSTGRES_URL"
 MISSING = ("PostgreSQL with PostGIS not installed: run `sudo apt-get install postgresql postgresql-15-postgis-3` "
            "(make test installs them when run as root)")
-DATABASE = "bhatta_tests"
 _names = count(1)
 
 
@@ -82,6 +81,8 @@ class Postgres:
 
     admin_url: sa.URL
     """A role that may CREATE DATABASE and CREATE ROLE, connected to its maintenance database."""
+    database: str
+    """The database with PostGIS where each test's schema is made."""
 
     def url(self, database: str, *, user: str | None = None, schema: str | None = None) -> str:
         url = self.admin_url.set(database=database)
@@ -105,7 +106,7 @@ class Postgres:
     def new_name(self) -> str:
         return f"bhatta_test_{os.getpid()}_{next(_names)}"
 
-    def create_database(self, *, template: str = DATABASE, owner: str | None = None) -> str:
+    def create_database(self, *, template: str = "template1", owner: str | None = None) -> str:
         """A new database, a copy of ``template`` (``template0``: without PostGIS); returns its name."""
         name = self.new_name()
         self.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"' + (f' OWNER "{owner}"' if owner else ""))
@@ -116,12 +117,12 @@ class Postgres:
 
     def create_schema(self) -> str:
         name = self.new_name()
-        self.execute(f'CREATE SCHEMA "{name}"', database=DATABASE)
+        self.execute(f'CREATE SCHEMA "{name}"', database=self.database)
         return name
 
     def drop_schema(self, name: str) -> None:
         self.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{name}'",
-                     f'DROP SCHEMA IF EXISTS "{name}" CASCADE', database=DATABASE)
+                     f'DROP SCHEMA IF EXISTS "{name}" CASCADE', database=self.database)
 
 
 def _free_port() -> int:
@@ -148,8 +149,10 @@ def postgres() -> Iterator[Postgres]:
     if not AVAILABLE:
         pytest.skip(MISSING)
     if os.environ.get(ENV_URL):
-        server = Postgres(sa.make_url(os.environ[ENV_URL]).set(drivername="postgresql+psycopg"))
-        yield from _with_database(server)
+        # a database of this run's own: another run against the same server must not drop ours
+        server = Postgres(sa.make_url(os.environ[ENV_URL]).set(drivername="postgresql+psycopg"),
+                          f"bhatta_tests_{os.getpid()}")
+        yield from _with_database(server, drop=True)
         return
     # not pytest's tmp_path: the postgres user must be able to enter it
     folder = Path(tempfile.mkdtemp(prefix="bhatta-pg-"))
@@ -159,7 +162,7 @@ def postgres() -> Iterator[Postgres]:
         subprocess.run([*as_owner, str(BINDIR / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
                         "-E", "UTF8", "--no-sync", "--no-instructions"],
                        check=True, capture_output=True, text=True)
-        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=50 -c fsync=off"
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
         subprocess.run([*as_owner, str(BINDIR / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
                         "-o", options, "start"], check=True, capture_output=True, text=True)
     except subprocess.CalledProcessError as error:
@@ -168,26 +171,27 @@ def postgres() -> Iterator[Postgres]:
         pytest.fail(f"the throwaway PostgreSQL did not start: {error.stderr or error.stdout}\n{tail}")
     try:
         server = Postgres(sa.URL.create("postgresql+psycopg", username="postgres", host="127.0.0.1", port=port,
-                                        database="postgres"))
-        yield from _with_database(server)
+                                        database="postgres"), "bhatta_tests")
+        yield from _with_database(server, drop=False)  # the cluster goes as a whole, faster
     finally:
         subprocess.run([*as_owner, str(BINDIR / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
                        capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _with_database(server: Postgres) -> Iterator[Postgres]:
+def _with_database(server: Postgres, *, drop: bool) -> Iterator[Postgres]:
     """Make the database the tests' schemas live in, with PostGIS enabled."""
-    server.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)', f'CREATE DATABASE "{DATABASE}"')
+    server.execute(f'DROP DATABASE IF EXISTS "{server.database}" WITH (FORCE)', f'CREATE DATABASE "{server.database}"')
     try:
-        server.execute("CREATE EXTENSION IF NOT EXISTS postgis", database=DATABASE)
+        server.execute("CREATE EXTENSION IF NOT EXISTS postgis", database=server.database)
     except sa.exc.DBAPIError as error:
-        server.drop_database(DATABASE)
+        server.drop_database(server.database)
         pytest.skip(f"{MISSING} ({str(error.orig).splitlines()[0]})")
     try:
         yield server
     finally:
-        server.drop_database(DATABASE)
+        if drop:
+            server.drop_database(server.database)
 
 
 @pytest.fixture
@@ -205,7 +209,7 @@ def new_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[s
         postgres: Postgres = request.getfixturevalue("postgres")
         name = postgres.create_schema()
         request.addfinalizer(lambda: postgres.drop_schema(name))
-        return postgres.url(DATABASE, schema=name)
+        return postgres.url(postgres.database, schema=name)
 
     return make
 
