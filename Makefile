@@ -24,6 +24,7 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	@.ci/ensure-chromium
+	@.ci/ensure-postgres
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
