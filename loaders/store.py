@@ -149,7 +149,11 @@ class Store:
         self.engine = sa.create_engine(engine_url, pool_pre_ping=self.is_postgres)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.create_tables()
+        try:
+            self.create_tables()
+        except sa.exc.OperationalError as error:  # the server is down, the file unreadable...: say so in one line
+            reason = str(error.orig or error).strip().splitlines()[0]
+            raise StoreError(f"cannot open the store {self.describe()}: {reason}") from None
 
     def create_tables(self) -> None:
         """Create whatever table, PostGIS column or index is missing; safe when several processes start at once."""

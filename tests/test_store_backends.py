@@ -461,6 +461,13 @@ def test_a_plain_postgresql_url_uses_psycopg_3(postgis_url):
     assert store.engine.dialect.driver == "psycopg" and store.version()[1:] == (0, 0, 0, 0, 0)
 
 
+@pytest.mark.parametrize("url", ["postgresql://nobody:secret@127.0.0.1:1/bhatta", "sqlite:////proc/none/bhatta.sqlite"])
+def test_a_store_that_cannot_be_opened_says_so_in_one_line_without_the_password(url):
+    with pytest.raises(StoreError, match="^cannot open the store ") as refused:
+        Store(url)
+    assert "\n" not in str(refused.value) and "secret" not in str(refused.value)
+
+
 def test_postgis_is_enabled_on_first_use_or_the_error_names_the_fix(postgres):
     fresh = postgres.create_database(template="template0")  # a database without PostGIS
     try:
