@@ -468,6 +468,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("png", "pdf"), default="png")
     p.add_argument("--out", required=True, metavar="FILE")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the last day of the three-year window (default today)")
+    p = sub.add_parser("brief", help="a two-page A4 PDF brief of a district, for its DVC and labour office")
+    p.add_argument("--district", metavar="PCODE", required=True, help="district P-code, e.g. PK614 (Kasur)")
+    p.add_argument("--profile", choices=("internal", "official", "public"), default="official",
+                   help="what may be shown (default official: no personal fields; public: no individual visits)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the PDF to write")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the figures describe (default today)")
     for p in (sub.choices["gaps"], sub.choices["priorities"], sub.choices["route"]):
         p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the figures describe (default today)")
         p.add_argument("--json", action="store_true", help="print JSON (null where there is no data)")
@@ -505,6 +511,34 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    """Write a district's two-page brief (layers.brief), redacted by its profile on the way."""
+    from dashboard.state import default_window  # the brief's map shows the app's default view
+    from layers.brief import brief
+    from layers.catalog import load_layers
+    from layers.summary import Window
+    from loaders.geo import reference
+    from loaders.store import Store
+
+    as_of = _as_of(args.as_of)
+    out = Path(args.out)
+    if not out.parent.is_dir():  # before the figures are computed: a typo in the folder fails at once
+        raise CommandError(f"cannot write {args.out}: no folder {out.parent}")
+    ref = reference()
+    district = _district_pcode(ref, args.district)
+    layers = load_layers(Store(), ref=ref)
+    data = brief(district, layers, ref, profile=args.profile, as_of=as_of, window=Window(*default_window(as_of)))
+    try:
+        out.write_bytes(data)
+    except OSError as error:
+        raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
+    demo = sorted(d.label for d in layers.values() if d.synthetic)
+    print(f"wrote {args.out} ({len(data):,} bytes, 2-page A4 PDF, {_district_about(ref, district)['name']} "
+          f"({district}), profile {args.profile}, data as of {as_of.isoformat()})"
+          + (f"; DEMO DATA in it: {', '.join(demo)}" if demo else ""))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -522,6 +556,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_route(args)
         if args.command == "snapshot":
             return cmd_snapshot(args)
+        if args.command == "brief":
+            return cmd_brief(args)
     except CommandError as error:
         return _fail(str(error), as_json=getattr(args, "json", False))
     except KeyboardInterrupt:
