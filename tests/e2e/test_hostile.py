@@ -38,9 +38,11 @@ PAYLOADS = [
     r"""it's "quoted" \' \" \\ ` \x3c \u003c""",
     "![pixel](https:evil.example/pixel.png) [click](javascript:window.__pwned=1)",
     '=HYPERLINK("https://evil.example/","x")',
+    r"$\pwned{x}$ 100% #1 & _^",
 ]
 """Script and markup injection, a ``javascript:`` URL (kiln ids become links), template expressions (JS and
-Jinja/Angular), a quote/backslash mix, Markdown that would fetch an image and link a script, a formula."""
+Jinja/Angular), a quote/backslash mix, Markdown that would fetch an image and link a script, a formula, and
+matplotlib mathtext that cannot be parsed (the snapshots draw sources with matplotlib)."""
 EXTRA_HEADER = "<img src=x onerror=\"window.__pwned=1\"> =cmd|' /C calc'!A0"
 """A column outside every contract: its header and its values are payloads."""
 LAYERS = ("kilns", "inspections", "dvcs", "schools", "health", "ngo")
@@ -54,7 +56,7 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 def file_name(layer: str) -> str:
     """The name each file is uploaded as: it becomes the records' source, shown on the Map and Sources pages."""
-    return f"{layer} <img src=x onerror=window.__pwned=1> ![p](https:evil.example/{layer}.png) :red[c] $x$.csv"
+    return f"{layer} <img src=x onerror=window.__pwned=1> ![p](https:evil.example/{layer}.png) :red[c] $\\pwned{{$.csv"
 
 
 def place(layer: str, i: int) -> tuple[float, float]:
@@ -73,7 +75,7 @@ def records(layer: str, today: date) -> list[dict[str, object]]:
             row.update(kiln_type="FCBK", workers_reported=40, children_reported=6)
         elif layer == "inspections":
             # overdue (so the kilns are listed to visit), the newest the Markdown payload's
-            row.update(visit_id=f"{payload} #{i}", visit_date=(today - timedelta(days=400 + (i - 8) % 10)).isoformat(),
+            row.update(visit_id=f"{payload} #{i}", visit_date=(today - timedelta(days=400 + (i - 8) % len(PAYLOADS))).isoformat(),
                        child_labour_observed="yes", bonded_labour_indicators="yes", action_taken="advice",
                        children_count=3, advance_amount_pkr=150000)
         elif layer == "schools":
@@ -274,7 +276,7 @@ def download(page: Page, button, folder: Path) -> bytes:
 def test_map_popups_legend_tooltip_and_html_export(hostile_url: str, page: Page, traffic, tmp_path: Path) -> None:
     frame, sig = wait_map_page(page, f"{hostile_url}/?district={KASUR}")
     assert {sig["points"][n] for n in ("schools", "health", "ngo", "inspections")} == {len(PAYLOADS)}, sig
-    expect(frame.locator(".bh-legend")).to_contain_text("Schools (10)")
+    expect(frame.locator(".bh-legend")).to_contain_text(f"Schools ({len(PAYLOADS)})")
     popups = open_payload_popups(frame)
     assert_popups_show_payloads_as_text(popups, base=hostile_url)
     # the kiln whose id is a javascript: URL links to its Visits page, the id encoded as a query value
@@ -291,6 +293,7 @@ def test_map_popups_legend_tooltip_and_html_export(hostile_url: str, page: Page,
 
     # the HTML map export of the view, opened from disk
     page.get_by_role("button", name=re.compile("^Prepare snapshot")).click()
+    settle(page)  # the PNG and PDF are drawn with matplotlib, which reads "$...$" in a text as mathematics
     html = download(page, page.get_by_role("button", name="Download HTML map (opens offline)"), tmp_path)
     assert b"<script>window.__pwned" not in html and b"onerror=\"window" not in html
     exported = tmp_path / "export.html"
@@ -329,6 +332,7 @@ def test_pages_tables_and_downloads(hostile_url: str, page: Page, traffic, tmp_p
     # Routes: the payload kilns (overdue, with findings) come first; the plan, its map, its CSV and visit sheet
     page.goto(f"{hostile_url}/routes?district={KASUR}")
     settle(page)
+    page.get_by_role("spinbutton", name="Minutes per visit").fill("20")  # all the payload kilns in one day
     page.get_by_role("button", name="Plan route").click()
     settle(page)
     expect(page.get_by_text("Kilns planned")).to_be_visible()
