@@ -25,6 +25,9 @@ class CommandError(Exception):
     """A request a command refuses (an unknown district, a malformed date): one line, exit 2."""
 
 
+from bhatta.admin import AccessDenied  # noqa: E402 - after CommandError, which it sits beside
+
+
 def _column_map(pairs: Sequence[str] | None) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for pair in pairs or []:
@@ -94,10 +97,17 @@ def cmd_check(args: argparse.Namespace, *, store_it: bool = False) -> int:
         if earlier and not args.replace:
             return _fail(f"{path.name}: this file is already stored as import #{earlier} of {args.layer}; "
                          "use --replace to import it again in its place", as_json=args.json, file=str(path))
+        access = _access(store, args, action="import_data")
         if len(report.accepted) == 0:
             stored = "nothing stored: no row was accepted"
         else:
+            from loaders.accounts import audit
+
             result = store.add_import(report, source=path, replace=args.replace)
+            audit(store, actor=access.user, action="data_replaced" if args.replace else "data_imported",
+                  object=f"{args.layer} import #{result.import_id}",
+                  summary=f"{path.name}: {result.stored} records stored, {len(report.rejected_rows)} rows rejected "
+                          "(command line)")
             stored = (f"stored {result.stored} records as import #{result.import_id} in {store.describe()}"
                       + (f"; {result.deactivated_imports} earlier import(s) of {args.layer} replaced (kept in history)"
                          if result.deactivated_imports else ""))
@@ -120,7 +130,9 @@ def _write_accepted(report, out: Path) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     from loaders.demo import DEMO_SEED, generate_demo
     from loaders.paths import DEMO_DIR
+    from loaders.store import Store
 
+    _access(Store(), args, action="import_data")
     out = Path(args.out) if args.out else DEMO_DIR
     written = generate_demo(out, seed=args.seed if args.seed is not None else DEMO_SEED)
     for layer, path in written.items():
@@ -182,12 +194,46 @@ def _district_about(ref, pcode: str | None) -> dict[str, str] | None:
     return {"pcode": pcode, "name": str(row["ADM2_EN"]), "province": str(row["ADM1_EN"])}
 
 
-def _gap_report(args: argparse.Namespace, *, with_layers: bool = False):
-    """The gap report of ``--as-of`` from the data the app shows (imports replace demo layers).
+def _access(store, args: argparse.Namespace, *, district: str | None | bool = False, action: str | None = None,
+            ref=None):
+    """The access of ``--user`` (layers.access): the role's action checked, the district in its scope
+    (``False``: no district to check; ``None``: the whole area)."""
+    from bhatta.admin import command_access, require
+    from layers.access import Forbidden
+
+    access = command_access(store, getattr(args, "user", None))
+    if action:
+        require(access, action)
+    if district is not False:
+        names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True)) if ref is not None else {}
+        try:
+            access.require_district(district, names=names)
+        except Forbidden as refused:
+            raise AccessDenied(str(refused)) from None
+    return access
+
+
+def _profile(access, asked: str) -> str:
+    """The profile asked for, if the user's role allows it (a viewer cannot ask for more than public)."""
+    if access.profile(asked) != asked:
+        raise AccessDenied(f"{access.user} ({access.role}) may use the {access.profile(asked)} profile only")
+    return asked
+
+
+def _exported(store, access, *, what: str, area: str, file: str, profile: str) -> None:
+    from loaders.accounts import audit
+
+    audit(store, actor=access.user, action="export", object=area, summary=f"{what}: {file}, profile {profile}")
+
+
+def _gap_report(args: argparse.Namespace, *, with_layers: bool = False, action: str | None = None):
+    """The gap report of ``--as-of`` from the data the app shows (imports replace demo layers), cut to what
+    ``--user`` may see.
 
     ``(report, ref, district)``, and the layers last with ``with_layers``.
     """
     as_of = _as_of(args.as_of)
+    from layers.access import scope_gaps, scope_layers
     from layers.catalog import load_layers
     from layers.gap_report import gap_report
     from loaders.geo import reference
@@ -195,8 +241,13 @@ def _gap_report(args: argparse.Namespace, *, with_layers: bool = False):
 
     ref = reference()
     district = _district_pcode(ref, args.district)
-    layers = load_layers(Store(), ref=ref)
-    report = gap_report(layers, ref, as_of=as_of)
+    store = Store()
+    # a district asked for must be in the user's scope; without one, the user's districts are the report
+    access = _access(store, args, district=district if district else False, action=action or "read_records",
+                     ref=ref)
+    every = load_layers(store, ref=ref)
+    layers = scope_layers(every, access)
+    report = scope_gaps(gap_report(every, ref, as_of=as_of), access)
     return (report, ref, district, layers) if with_layers else (report, ref, district)
 
 
@@ -364,7 +415,7 @@ def cmd_route(args: argparse.Namespace) -> int:
     from layers.routing import RouteSettings
 
     matrix, road_problem = _road_server(args.osrm)
-    report, ref, district, layers = _gap_report(args, with_layers=True)
+    report, ref, district, layers = _gap_report(args, with_layers=True, action="plan_routes")
     start, office = _start_point(args.start, ref, district, layers["dvcs"].frame)
     settings = RouteSettings(hours_per_day=args.hours, km_budget=args.km, days=args.days)
     gaps = report.kilns[report.kilns["district_pcode"] == district]
@@ -420,8 +471,14 @@ def cmd_route(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from bhatta.admin import PASSWORD_ENV, add_parsers
+
     parser = argparse.ArgumentParser(prog="bhatta", description="Bhatta Atlas command line")
+    parser.add_argument("--user", default=os.environ.get("BHATTA_USER"),
+                        help=f"run as this account when sign-in is configured (default $BHATTA_USER; password from "
+                             f"${PASSWORD_ENV} or typed): the command sees what the user sees in the app")
     sub = parser.add_subparsers(dest="command", required=True)
+    add_parsers(sub)
     for name, help_text in (("check", "validate a file without storing it"),
                             ("import", "validate a file and store its accepted rows")):
         p = sub.add_parser(name, help=help_text)
@@ -458,14 +515,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="road distances and driving times from this OSRM server, e.g. http://localhost:5000; it is "
                         "sent the start and the kilns' coordinates (default: $BHATTA_OSRM_URL; '' for none). "
                         "Without one, or if it cannot be used: the great-circle estimate")
-    p = sub.add_parser("snapshot", help="a PNG or PDF map of a district, a province or both, to share")
+    p = sub.add_parser("snapshot", help="a PNG, PDF or offline HTML map of a district, a province or both, to share")
     area = p.add_mutually_exclusive_group()
     area.add_argument("--district", metavar="PCODE", help="district P-code, e.g. PK614")
     area.add_argument("--province", choices=("PK6", "PK7"), help="PK6 Punjab, PK7 Sindh (default: both)")
     p.add_argument("--layers", default=",".join(LAYERS), help=f"comma-separated, of {','.join(LAYERS)} (default all)")
     p.add_argument("--profile", choices=("internal", "official", "public"), default="official",
                    help="what may be shown (default official: no personal fields; public: no individual visits)")
-    p.add_argument("--format", choices=("png", "pdf"), default="png")
+    p.add_argument("--format", choices=("png", "pdf", "html"), default="png",
+                   help="png (1080 px wide, phones), pdf (A4) or html (a map file that opens offline)")
     p.add_argument("--out", required=True, metavar="FILE")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the last day of the three-year window (default today)")
     p = sub.add_parser("brief", help="a two-page A4 PDF brief of a district, for its DVC and labour office")
@@ -497,14 +555,31 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     shown = [x.strip() for x in args.layers.split(",") if x.strip()]
     if unknown := [x for x in shown if x not in LAYERS]:
         raise CommandError(f"--layers: unknown layer(s) {', '.join(unknown)}; known: {', '.join(LAYERS)}")
-    shared = redact_layers(load_layers(Store(), ref=ref), args.profile, ref=ref)
+    from layers.access import scope_layers
+
+    store = Store()
+    access = _access(store, args, district=district, ref=ref)
+    _profile(access, args.profile)
+    shared = redact_layers(scope_layers(load_layers(store, ref=ref), access), args.profile, ref=ref,
+                           shareable=store.shared_columns())
     view = MapView(window=Window(*default_window(as_of)), layers=frozenset(shown), district=district,
                    province=args.province, profile=args.profile)
-    data = snapshot(view, shared, ref, fmt=args.format, profile=args.profile)
+    if args.format == "html":
+        from layers.gaps import kiln_gaps
+        from layers.map_export import standalone_map
+
+        names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
+        area = names[district] if district else {"PK6": "Punjab", "PK7": "Sindh"}.get(args.province, "Punjab and Sindh")
+        gaps = kiln_gaps(scope_layers(load_layers(store, ref=ref), access), as_of=view.window.end)
+        data = standalone_map(view, shared, ref, area_name=area, gaps=gaps).encode("utf-8")
+    else:
+        data = snapshot(view, shared, ref, fmt=args.format, profile=args.profile)
     try:
         Path(args.out).write_bytes(data)
     except OSError as error:
         raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
+    _exported(store, access, what=f"snapshot {args.format}", area=district or args.province or "Punjab and Sindh",
+              file=args.out, profile=args.profile)
     demo = sorted(shared[x].label for x in shown if shared[x].synthetic)
     print(f"wrote {args.out} ({len(data):,} bytes, {args.format.upper()}, profile {args.profile})"
           + (f"; DEMO DATA on it: {', '.join(demo)}" if demo else ""))
@@ -526,12 +601,16 @@ def cmd_brief(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot write {args.out}: no folder {out.parent}")
     ref = reference()
     district = _district_pcode(ref, args.district)
-    layers = load_layers(Store(), ref=ref)
+    store = Store()
+    access = _access(store, args, district=district, ref=ref)
+    _profile(access, args.profile)
+    layers = load_layers(store, ref=ref)
     data = brief(district, layers, ref, profile=args.profile, as_of=as_of, window=Window(*default_window(as_of)))
     try:
         out.write_bytes(data)
     except OSError as error:
         raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
+    _exported(store, access, what="district brief", area=district, file=args.out, profile=args.profile)
     demo = sorted(d.label for d in layers.values() if d.synthetic)
     print(f"wrote {args.out} ({len(data):,} bytes, 2-page A4 PDF, {_district_about(ref, district)['name']} "
           f"({district}), profile {args.profile}, data as of {as_of.isoformat()})"
@@ -558,7 +637,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_snapshot(args)
         if args.command == "brief":
             return cmd_brief(args)
-    except CommandError as error:
+        if args.command == "users":
+            from bhatta.admin import cmd_users
+            from loaders.geo import reference
+
+            return cmd_users(args, known_districts=set(reference().districts["ADM2_PCODE"]))
+        if args.command == "audit":
+            from bhatta.admin import cmd_audit
+
+            return cmd_audit(args)
+    except (CommandError, AccessDenied) as error:
         return _fail(str(error), as_json=getattr(args, "json", False))
     except KeyboardInterrupt:
         return 130

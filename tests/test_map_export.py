@@ -90,3 +90,16 @@ def test_whole_view_keeps_every_layer(ref, layers):
 def test_a_missing_asset_link_is_an_error_not_a_half_offline_file():
     with pytest.raises(RuntimeError, match="expected one asset link"):
         inline_assets("<html><head></head><body></body></html>")
+
+
+def test_bhatta_snapshot_writes_the_html_map(tmp_path, monkeypatch):
+    from bhatta.cli import main
+
+    monkeypatch.setenv("BHATTA_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    out = tmp_path / "kasur.html"
+    assert main(["snapshot", "--district", "PK614", "--format", "html", "--profile", "public", "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "<title>Bhatta Atlas · Kasur · " in html and profile_label("public") in html
+    assert not re.findall(r'<(?:script|link|img)[^>]+(?:src|href)=', html)
+    assert _payload_counts(html)["kilns"] == 636
