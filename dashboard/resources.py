@@ -137,3 +137,9 @@ def _gap_report(version: tuple, as_of: date, settings: GapSettings) -> GapReport
 def get_gap_report(as_of: date, settings: GapSettings, access: Access | None = None) -> GapReport:
     """Every gap figure for a date and settings (computed once per data version), cut to the user's districts."""
     return scope_gaps(_gap_report(store_version(get_store()), as_of, settings), access or session_access())
+
+
+def district_brief_report(as_of: date) -> GapReport:
+    """The whole gap report for a district brief's province ranking (aggregate figures of every district);
+    the brief takes the per-kiln rows of its own district only, which must be in the user's scope."""
+    return _gap_report(store_version(get_store()), as_of, GapSettings())

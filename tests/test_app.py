@@ -544,3 +544,12 @@ def test_a_column_marked_shareable_reaches_the_official_profile_and_no_other(db,
     official_session = run_app("data", profile="official")
     assert any("in the internal profile, can change what is shared" in i.value for i in official_session.info)
     assert not [m for m in official_session.multiselect if m.key == "share_schools"]
+
+
+def test_map_page_prepares_the_district_brief(db):
+    at = run_app("map", district="PK614", profile="public")
+    next(b for b in at.button if b.label.startswith("Prepare the Kasur brief")).click()
+    rerun(at)
+    assert "Download brief (PDF)" in [d.label for d in at.get("download_button")]
+    assert at.session_state["brief"][1][:5] == b"%PDF-"
+    assert not [b for b in run_app("map").button if "brief" in b.label]  # a brief is of one district

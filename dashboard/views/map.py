@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard.exports import download
 from dashboard.resources import (
+    district_brief_report,
     get_gap_report,
     get_layers,
     get_reference,
@@ -21,6 +22,7 @@ from dashboard.resources import (
     store_version,
 )
 from dashboard.state import PROVINCES
+from layers.brief import brief, brief_name
 from layers.gaps import GapSettings
 from layers.map_export import standalone_map
 from layers.mapview import ATTRIBUTION, MapView
@@ -78,6 +80,19 @@ if made and made[0] == view:
                                   (c4, "html", "HTML map (opens offline)", "text/html")):
         download(col, f"Download {label}", made[1][fmt], snapshot_name(view, ref, fmt), mime, key=f"snapshot_{fmt}",
                  what=f"snapshot {fmt}")
+# the district brief: two A4 pages for a DVC meeting (the map and key figures; priorities, rank, unknowns)
+if state.district:
+    b1, b2 = st.columns([2.1, 4])
+    if b1.button(f"Prepare the {area} brief (2-page PDF)", help=f"Profile: {profile_label(state.profile)}"):
+        # the province ranking compares aggregate figures: from the whole report; records stay the user's own
+        whole_report = district_brief_report(window.end)
+        st.session_state["brief"] = (view, brief(state.district, get_layers(), ref, profile=state.profile,
+                                                 as_of=window.end, window=window, gaps_report=whole_report,
+                                                 shared=layers))
+    made = st.session_state.get("brief")
+    if made and made[0] == view:
+        download(b2, "Download brief (PDF)", made[1], brief_name(state.district, ref, window.end), "application/pdf",
+                 key="brief_pdf", what="district brief")
 if log := os.environ.get("BHATTA_BENCH_LOG"):  # benchmarks: server time to build this page
     with open(log, "a", encoding="utf-8") as f:
         f.write(json.dumps({"page": "map", "district": state.district, "build_s": time.perf_counter() - started}) + "\n")
