@@ -27,17 +27,20 @@ from playwright.sync_api import Frame, Page, expect
 from .conftest import ARTIFACTS, run_app
 from .test_browser import KASUR, map_frames, settle, wait_map
 
+LINK = "javascript:window.__pwned=1"
+MARKDOWN = "![pixel](https:evil.example/pixel.png) [click](javascript:window.__pwned=1)"
+FORMULA = '=HYPERLINK("https://evil.example/","x")'
 PAYLOADS = [
     "<script>window.__pwned=1</script>",
     '<img src=x onerror="window.__pwned=1">',
     '"><svg onload=window.__pwned=1>',
-    "javascript:window.__pwned=1",
+    LINK,
     "${window.__pwned=1}",
     "{{7*7}}",
     "</script><script>window.__pwned=1</script>",
     r"""it's "quoted" \' \" \\ ` \x3c \u003c""",
-    "![pixel](https:evil.example/pixel.png) [click](javascript:window.__pwned=1)",
-    '=HYPERLINK("https://evil.example/","x")',
+    MARKDOWN,
+    FORMULA,
     r"$\pwned{x}$ 100% #1 & _^",
 ]
 """Script and markup injection, a ``javascript:`` URL (kiln ids become links), template expressions (JS and
@@ -75,7 +78,8 @@ def records(layer: str, today: date) -> list[dict[str, object]]:
             row.update(kiln_type="FCBK", workers_reported=40, children_reported=6)
         elif layer == "inspections":
             # overdue (so the kilns are listed to visit), the newest the Markdown payload's
-            row.update(visit_id=f"{payload} #{i}", visit_date=(today - timedelta(days=400 + (i - 8) % len(PAYLOADS))).isoformat(),
+            days = 400 + (i - PAYLOADS.index(MARKDOWN)) % len(PAYLOADS)
+            row.update(visit_id=f"{payload} #{i}", visit_date=(today - timedelta(days=days)).isoformat(),
                        child_labour_observed="yes", bonded_labour_indicators="yes", action_taken="advice",
                        children_count=3, advance_amount_pkr=150000)
         elif layer == "schools":
@@ -230,7 +234,6 @@ def assert_popups_show_payloads_as_text(popups: list[dict], *, base: str | None)
         for payload in PAYLOADS:
             assert any(payload in t for t in texts), (layer, payload, texts)
         assert any(f"imported: {file_name(layer)}" in t for t in texts), (layer, texts[:1])
-    assert not any("49" in p["text"] and "{{7*7}}" not in p["text"] and "7*7" in p["text"] for p in popups)
 
 
 def csv_rows(payload: bytes) -> list[list[str]]:
@@ -259,7 +262,7 @@ def assert_xlsx_inert(payload: bytes) -> None:
     assert all(c.data_type != "f" for c in cells)
     texts = {c.value for c in cells if isinstance(c.value, str)}
     assert all(t[:1] not in TRIGGERS for t in texts)
-    assert "'" + PAYLOADS[9] in texts and PAYLOADS[0] in texts
+    assert "'" + FORMULA in texts and PAYLOADS[0] in texts
 
 
 def download(page: Page, button, folder: Path) -> bytes:
@@ -273,6 +276,14 @@ def download(page: Page, button, folder: Path) -> bytes:
 # ----------------------------------------------------------------------------------------------- tests
 
 
+def wait_map_page(page: Page, url: str) -> tuple[Frame, dict]:
+    page.goto(url)
+    frame, sig = wait_map(page, lambda s: s["points"].get("ngo") == len(PAYLOADS) and s["tehsils"] > 0,
+                          what="the payload records on the Kasur map")
+    settle(page)
+    return frame, sig
+
+
 def test_map_popups_legend_tooltip_and_html_export(hostile_url: str, page: Page, traffic, tmp_path: Path) -> None:
     frame, sig = wait_map_page(page, f"{hostile_url}/?district={KASUR}")
     assert {sig["points"][n] for n in ("schools", "health", "ngo", "inspections")} == {len(PAYLOADS)}, sig
@@ -280,7 +291,7 @@ def test_map_popups_legend_tooltip_and_html_export(hostile_url: str, page: Page,
     popups = open_payload_popups(frame)
     assert_popups_show_payloads_as_text(popups, base=hostile_url)
     # the kiln whose id is a javascript: URL links to its Visits page, the id encoded as a query value
-    assert f"{hostile_url}/visits?kiln={quote(PAYLOADS[3], safe='')}" in [h for p in popups for h in p["links"]]
+    assert f"{hostile_url}/visits?kiln={quote(LINK, safe='')}" in [h for p in popups for h in p["links"]]
 
     # the district's tooltip, opened through Leaflet: the points' canvas lies above the districts' and takes
     # the mouse, so a hover over the map does not reach them
@@ -307,21 +318,13 @@ def test_map_popups_legend_tooltip_and_html_export(hostile_url: str, page: Page,
     assert_not_pwned(page, traffic)
 
 
-def wait_map_page(page: Page, url: str) -> tuple[Frame, dict]:
-    page.goto(url)
-    frame, sig = wait_map(page, lambda s: s["points"].get("ngo") == len(PAYLOADS) and s["tehsils"] > 0,
-                          what="the payload records on the Kasur map")
-    settle(page)
-    return frame, sig
-
-
 def test_pages_tables_and_downloads(hostile_url: str, page: Page, traffic, tmp_path: Path) -> None:
     # Gaps: the kilns to visit, areas and committees, and each CSV offered
     page.goto(f"{hostile_url}/gaps?district={KASUR}")
     settle(page)
     expect(page.get_by_text("Kilns detected")).to_be_visible()
     buttons = page.get_by_role("button", name="Download CSV")
-    assert_csv_inert(download(page, buttons.first, tmp_path), contains=PAYLOADS[9])
+    assert_csv_inert(download(page, buttons.first, tmp_path), contains=FORMULA)
     page.get_by_role("button", name="Prepare Excel file").first.click()
     assert_xlsx_inert(download(page, page.get_by_role("button", name="Download XLSX"), tmp_path))
     for i in range(1, buttons.count()):
@@ -334,10 +337,10 @@ def test_pages_tables_and_downloads(hostile_url: str, page: Page, traffic, tmp_p
     settle(page)
     page.get_by_role("spinbutton", name="Minutes per visit").fill("20")  # all the payload kilns in one day
     page.get_by_role("button", name="Plan route").click()
+    expect(page.get_by_text("Kilns planned")).to_be_visible(timeout=60_000)  # before the run: settle would pass
     settle(page)
-    expect(page.get_by_text("Kilns planned")).to_be_visible()
     assert_csv_inert(download(page, page.get_by_role("button", name="CSV", exact=True), tmp_path),
-                     contains=PAYLOADS[9])
+                     contains=FORMULA)
     sheet = assert_csv_inert(download(page, page.get_by_role("button", name="Visit sheet (CSV)"), tmp_path))
     assert {r[2] for r in sheet[1:]} >= {("'" + p if p[:1] in TRIGGERS else p) for p in PAYLOADS}, sheet
     for frame in map_frames(page):
@@ -354,7 +357,7 @@ def test_pages_tables_and_downloads(hostile_url: str, page: Page, traffic, tmp_p
     assert_not_pwned(page, traffic)
 
     # Visits: a payload kiln as its popup's link opens it; its newest visit; a visit recorded at it
-    kiln = PAYLOADS[8]
+    kiln = MARKDOWN
     page.goto(f"{hostile_url}/visits?district={KASUR}&kiln={quote(kiln, safe='')}")
     settle(page)
     chosen = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.locator("input")
@@ -362,7 +365,7 @@ def test_pages_tables_and_downloads(hostile_url: str, page: Page, traffic, tmp_p
     page.get_by_role("tab", name="Visits in Kasur").click()
     box = page.get_by_test_id("stDataFrame").bounding_box()
     page.mouse.click(box["x"] + 15, box["y"] + 36 + 17)  # the first row: the newest visit, the Markdown payload's
-    expect(page.get_by_text(f"Visit {kiln} #8 to kiln {kiln}")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(f"Visit {kiln} #{PAYLOADS.index(kiln)} to kiln {kiln}")).to_be_visible(timeout=30_000)
     page.get_by_role("tab", name="Record a visit").click()
     page.get_by_role("textbox", name="Visited by (role or team)").first.fill(PAYLOADS[1])
     page.get_by_role("button", name="Record visit").first.click()
