@@ -100,6 +100,6 @@ def test_bhatta_snapshot_writes_the_html_map(tmp_path, monkeypatch):
     out = tmp_path / "kasur.html"
     assert main(["snapshot", "--district", "PK614", "--format", "html", "--profile", "public", "--out", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
-    assert "<title>Bhatta Atlas · Kasur · " in html and profile_label("public") in html
+    assert "<title>Bhatta Atlas · Kasur · " in html and "Profile: public (no individual visits" in html
     assert not re.findall(r'<(?:script|link|img)[^>]+(?:src|href)=', html)
     assert _payload_counts(html)["kilns"] == 636

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from mapdata import per_point
-from test_app import clouds, db, metrics, rerun, run_app, url  # noqa: F401 - db is a fixture
+from test_app import clouds, db, rerun, run_app, url  # noqa: F401 - db is a fixture
 
 from dashboard.auth import NO_SIGN_IN
 from loaders.accounts import add_user, audit_trail
