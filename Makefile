@@ -32,8 +32,8 @@ bench: $(VENV)/.installed-test
 	@.ci/ensure-chromium
 	$(BIN)/python benchmarks/bench_foundation.py; a=$$?; $(BIN)/python benchmarks/bench_browser.py; b=$$?; \
 	  $(BIN)/python benchmarks/bench_gaps.py; c=$$?; $(BIN)/python benchmarks/bench_routes.py; d=$$?; \
-	  $(BIN)/python benchmarks/bench_snapshot.py; e=$$?; \
-	  test $$a -eq 0 -a $$b -eq 0 -a $$c -eq 0 -a $$d -eq 0 -a $$e -eq 0
+	  $(BIN)/python benchmarks/bench_snapshot.py; e=$$?; $(BIN)/python benchmarks/bench_brief.py; f=$$?; \
+	  test $$a -eq 0 -a $$b -eq 0 -a $$c -eq 0 -a $$d -eq 0 -a $$e -eq 0 -a $$f -eq 0
 
 demo: $(VENV)/.installed-run
 	$(BIN)/bhatta demo
