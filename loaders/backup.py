@@ -184,6 +184,8 @@ def restore(store: Store, in_path: str | Path, *, force: bool = False) -> Restor
         except sa.exc.SQLAlchemyError as error:
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             raise BackupError(f"restore from {path} failed, nothing was changed: {reason}") from None
+        except (ValueError, TypeError) as error:  # a row that is not JSON, or a value its column cannot take
+            raise BackupError(f"{path} is corrupt, nothing was changed: {str(error).splitlines()[0]}") from None
     return RestoreSummary(path, str(manifest.get("made_at", "")), written, replaced, kept)
 
 

@@ -33,7 +33,7 @@ VISITS_PER_WRITER = 1000
 EDITS_PER_WRITER = 60
 REPLACE_ROUNDS = 2
 BIG_IMPORT = 1500
-"""Rows of the import that is killed or fails half-way: more than one PostgreSQL insert batch (1,000)."""
+"""Rows of the import that is killed after writing its records, or fails at row 1,200 of them."""
 TIMEOUT = 120
 _TO_JSON = loaders.store.records_to_json
 
@@ -194,10 +194,11 @@ def _replace_layer(url: str, report, start_at: float) -> tuple:
 
 def test_two_processes_replacing_one_layer_at_once_leave_exactly_one_import_on_the_map(store_url, big, writers):
     store = Store(store_url)
-    for round in range(1, REPLACE_ROUNDS + 1):
-        _together(writers, _replace_layer, store_url, big)  # 1,500 rows each: the two transactions overlap
+    for n in range(1, REPLACE_ROUNDS + 1):
+        # 1,500 rows each, so the two transactions overlap: without a lock PostgreSQL left both on the map
+        _together(writers, _replace_layer, store_url, big)
         active = store.imports("schools").query("active")
-        assert len(active) == 1, f"round {round}: imports {active['id'].tolist()} are all on the map"
+        assert len(active) == 1, f"round {n}: imports {active['id'].tolist()} are all on the map"
     assert len(store.imports("schools")) == 2 * REPLACE_ROUNDS
 
 
