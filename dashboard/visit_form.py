@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.resources import get_reference, get_store, session_access
 from layers.access import LOCAL_ADMIN
 from layers.catalog import all_kilns
+from layers.html import md
 from loaders.accounts import audit
 from loaders.contracts import VISIT_ACTIONS, YES_NO
 from loaders.store import VisitConflict
@@ -87,14 +88,14 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
     store = get_store()
     report = check_visit(values, ref=ref, known_kilns=all_kilns(store, ref), today=today)
     by = (editor if edit is not None else who).strip()
-    problems = [f"**{LABELS.get(p.column, p.column)}**: {p.reason}" for p in report.rejected]
+    problems = [f"**{LABELS.get(p.column, p.column)}**: {md(p.reason)}" for p in report.rejected]
     if not by:
         problems.append(f"**{'Your role' if edit is not None else LABELS['inspector']}** is required: "
                         "who recorded the visit is kept with it.")
     access = session_access()
     district = report.accepted["district_pcode"].iloc[0] if len(report.accepted) else None
     if len(report.accepted) and not access.sees(district):  # whatever the page offered: checked on the server
-        problems.append(f"kiln {kiln_id} is outside the districts {access.user} may record visits in")
+        problems.append(f"kiln {md(kiln_id)} is outside the districts {md(access.user)} may record visits in")
     if not access.may("record_visits"):
         problems.append(f"{access.user} ({access.role}) may not record visits")
     if problems:
@@ -107,13 +108,13 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
                                     expected_version=None if edit is None else expected_version,
                                     note=why if edit is not None else "", synthetic=synthetic or None)
     except (VisitConflict, ValueError) as err:
-        st.error(f"Not saved: {err}")
+        st.error(f"Not saved: {md(err)}")
         return
     audit(store, actor=access.user, action="visit_edited" if result.version > 1 else "visit_added",
           object=f"visit {result.visit_id} (kiln {kiln_id})",
           summary=f"version {result.version}, district {district}" + (f": {why}" if edit is not None and why else ""))
     st.session_state["visit_forms_saved"] = st.session_state.get("visit_forms_saved", 0) + 1
-    st.session_state["visit_flash"] = (f"Visit {result.visit_id} to kiln {kiln_id} saved"
+    st.session_state["visit_flash"] = (f"Visit {md(result.visit_id)} to kiln {md(kiln_id)} saved"
                                        + (f" as version {result.version}" if result.version > 1 else "")
                                        + ". The map, priorities and gap figures now include it.")
     st.rerun()

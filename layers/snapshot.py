@@ -47,6 +47,9 @@ from loaders.geo import METRIC_CRS, WGS84, Reference
 # Text in a PDF stays text (TrueType embedded, not Type 3 glyph drawings) so pdftotext and screen readers
 # read it. Set once for the process rather than per call: an rc_context would race between threads.
 matplotlib.rcParams["pdf.fonttype"] = 42
+# Names, ids and file names are drawn as they are: "$...$" in one must not be read as mathematics (an
+# unparsable formula, e.g. in an imported file's name, would fail every snapshot and brief).
+matplotlib.rcParams["text.parse_math"] = False
 
 PROFILES = PROFILE_WORDS
 """What each redaction profile of :mod:`layers.redact` leaves out, printed on every snapshot (its words avoid

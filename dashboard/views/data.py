@@ -15,10 +15,12 @@ from dashboard.resources import get_layers, get_reference, get_store, session_ac
 from layers.access import LOCAL_ADMIN
 from layers.catalog import all_kilns
 from layers.export import to_csv_bytes
+from layers.html import md
 from layers.redact import extra_columns
 from loaders._errors import LoaderError, MissingColumns
 from loaders.accounts import audit
 from loaders.contracts import CONTRACTS, LAYERS
+from loaders.readers import scratch_folder
 from loaders.validate import check_file
 
 st.markdown("#### Load your own data")
@@ -50,7 +52,7 @@ upload = st.file_uploader("File", type=["csv", "txt", "tsv", "xlsx", "xlsm", "ge
 def _validate(data: bytes, name: str, column_map: dict[str, str]):
     """Validate an uploaded file through a temporary copy that is always removed."""
     store = get_store()
-    with tempfile.TemporaryDirectory(prefix="bhatta-upload-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bhatta-upload-", dir=scratch_folder()) as tmp:
         path = Path(tmp) / ("upload" + Path(name).suffix.lower())
         path.write_bytes(data)
         known = all_kilns(store, get_reference()) if layer == "inspections" else None
@@ -66,7 +68,7 @@ if upload is not None and access.may("import_data"):
     try:
         report = _validate(data, upload.name, column_map)
     except MissingColumns as missing:
-        st.error(f"**{upload.name}**: {missing.reason}")
+        st.error(f"**{md(upload.name)}**: {md(missing.reason)}")
         st.markdown("Pick the column that holds each missing field:")
         picks = {}
         for field in spec.required:
@@ -82,7 +84,7 @@ if upload is not None and access.may("import_data"):
             st.rerun()
         end_page()
     except LoaderError as error:
-        st.error(f"**{upload.name}** cannot be read: {error.reason}")
+        st.error(f"**{md(upload.name)}** cannot be read: {md(error.reason)}")
         end_page()
 
     rejected_rows = report.rejected_rows
@@ -92,11 +94,11 @@ if upload is not None and access.may("import_data"):
     c3.metric("Rejected rows", f"{len(rejected_rows):,}")
     c4.metric("Warnings", f"{len(report.warnings):,}")
     if report.columns:
-        st.caption("Columns used: " + ", ".join(f"{k} ← “{v}”" for k, v in report.columns.items()))
+        st.caption("Columns used: " + ", ".join(f"{k} ← “{md(v)}”" for k, v in report.columns.items()))
     unmatched = [f for f in spec.fields if f.name not in report.columns]
     if report.extra_columns:
         st.caption("Kept with each record as they are (outside the contract): "
-                   + ", ".join(f"“{c}”" for c in report.extra_columns))
+                   + ", ".join(f"“{md(c)}”" for c in report.extra_columns))
     if unmatched and report.extra_columns:
         with st.expander("Match other columns"):
             picks = {f.name: st.selectbox(f"Column for {f.title}", ["—", *report.extra_columns],

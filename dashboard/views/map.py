@@ -24,6 +24,7 @@ from dashboard.resources import (
 from dashboard.state import PROVINCES
 from layers.brief import brief, brief_name
 from layers.gaps import GapSettings
+from layers.html import md
 from layers.map_export import standalone_map
 from layers.mapview import ATTRIBUTION, MapView
 from layers.redact import profile_label
@@ -63,7 +64,7 @@ with panel:
                             small_count=5 if state.profile == "public" else None):
         tag = " :orange-badge[demo data]" if fig.synthetic else ""
         st.metric(fig.label, fig.value)
-        st.caption(f"{fig.note + ' · ' if fig.note else ''}Source: {fig.source}{tag}")
+        st.caption(f"{fig.note + ' · ' if fig.note else ''}Source: {md(fig.source)}{tag}")
 st.caption(ATTRIBUTION)
 
 # a snapshot to share: the view as a PNG (phones), an A4 PDF or an HTML map that opens offline, made on the

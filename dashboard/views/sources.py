@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.resources import get_layers, get_store
+from layers.html import md
 
 st.markdown("#### Sources and attribution")
 st.markdown(
@@ -30,5 +31,5 @@ are invented. Load your own files on the *Load data* page to replace them.
 st.markdown("#### Layers in use")
 for data in get_layers().values():
     tag = " :orange-badge[demo data]" if data.synthetic else ""
-    st.markdown(f"- **{data.label}** ({len(data):,} records, {data.origin}){tag}: " + " · ".join(data.sources))
+    st.markdown(f"- **{data.label}** ({len(data):,} records, {data.origin}){tag}: " + " · ".join(md(s) for s in data.sources))
 st.caption(f"Store: {get_store().describe()}")

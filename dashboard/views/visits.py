@@ -12,6 +12,7 @@ from dashboard.resources import get_gap_report, get_layers, get_reference, get_s
 from dashboard.visit_form import LABELS, show_flash, visit_form
 from layers.catalog import DEMO_SOURCE
 from layers.gaps import GapSettings
+from layers.html import md
 from layers.mapview import priority_parts
 
 today = date.today()
@@ -78,7 +79,7 @@ with listed:
     store = get_store()
     history = store.visit_history(str(visit["visit_id"]))
     newest = int(history["version"].max()) if len(history) else 0
-    st.markdown(f"**Visit {visit['visit_id']}** to kiln {visit['kiln_id']}")
+    st.markdown(f"**Visit {md(visit['visit_id'])}** to kiln {md(visit['kiln_id'])}")
     if len(history):
         shown = history.rename(columns=LABELS)[["version", "recorded_at", "recorded_by", "change_note",
                                                 *[v for c, v in LABELS.items() if c in history and c != "kiln_id"]]]
