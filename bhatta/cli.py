@@ -1,4 +1,5 @@
-"""The `bhatta` command: check and import files, regenerate the demo data, report gaps and priorities, plan routes."""
+"""The `bhatta` command: check and import files, regenerate the demo data, report gaps and priorities, plan routes,
+back up and restore the store."""
 
 from __future__ import annotations
 
@@ -532,6 +533,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="what may be shown (default official: no personal fields; public: no individual visits)")
     p.add_argument("--out", required=True, metavar="FILE", help="the PDF to write")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the figures describe (default today)")
+    p = sub.add_parser("backup", help="write the whole store (DATABASE_URL or var/) to one file, while it is in use")
+    p.add_argument("out", metavar="OUT", help="the backup file to write, e.g. bhatta-2026-11-23.zip")
+    p = sub.add_parser("restore", help="fill an empty store from a backup (either backend, all or nothing)")
+    p.add_argument("path", metavar="IN", help="a file written by bhatta backup")
+    p.add_argument("--force", action="store_true",
+                   help="replace what the store holds (the append-only audit trail keeps its rows)")
     for p in (sub.choices["gaps"], sub.choices["priorities"], sub.choices["route"]):
         p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the figures describe (default today)")
         p.add_argument("--json", action="store_true", help="print JSON (null where there is no data)")
@@ -618,6 +625,42 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Back up every table of the store to one zip (loaders.backup). Under sign-in for administrators only:
+    the file holds the accounts."""
+    from loaders.backup import BackupError, backup
+    from loaders.store import Store, StoreError
+
+    try:
+        store = Store()
+        _access(store, args, action="manage_users")
+        made = backup(store, args.out)
+    except (BackupError, StoreError) as error:
+        raise CommandError(str(error)) from None
+    rows = ", ".join(f"{n:,} {name}" for name, n in made.tables.items())
+    print(f"wrote {made.path} ({made.bytes:,} bytes) from {store.describe()}: {rows}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Fill the store from a backup, all or nothing (loaders.backup). Under sign-in for administrators only."""
+    from loaders.backup import BackupError, restore
+    from loaders.store import Store, StoreError
+
+    try:
+        store = Store()
+        _access(store, args, action="manage_users")
+        done = restore(store, args.path, force=args.force)
+    except (BackupError, StoreError) as error:
+        raise CommandError(str(error)) from None
+    rows = ", ".join(f"{n:,} {name}" for name, n in done.tables.items())
+    print(f"restored {store.describe()} from {done.path} (made {done.made_at}): {rows}"
+          + (f"; replaced {sum(done.replaced.values()):,} rows" if done.replaced else "")
+          + (f"; kept {', '.join(f'{n:,} {name}' for name, n in done.kept.items())} (append-only)"
+             if done.kept else ""))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -637,6 +680,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_snapshot(args)
         if args.command == "brief":
             return cmd_brief(args)
+        if args.command == "backup":
+            return cmd_backup(args)
+        if args.command == "restore":
+            return cmd_restore(args)
         if args.command == "users":
             from bhatta.admin import cmd_users
             from loaders.geo import reference

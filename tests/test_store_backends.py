@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 import loaders.store
+from bhatta.cli import main
 from loaders.accounts import add_user, audit
 from loaders.backup import BackupError, backup, restore
 from loaders.geo import reference
@@ -432,6 +433,33 @@ def test_backup_covers_every_table_of_metadata_and_refuses_a_table_it_does_not_k
     with pytest.raises(BackupError, match="holds table.s. this program does not know: field_notes, stray"):
         backup(store, tmp_path / "again.zip")
     assert not list(tmp_path.glob("*again.zip*"))  # nothing written, not even a partial file
+
+
+def test_the_bhatta_backup_and_restore_commands(store_url, new_store_url, tmp_path, small, visit, monkeypatch,
+                                               capsys):
+    original = new_store_url("sqlite")
+    _fill(Store(original), small, visit)  # with an account: sign-in is configured
+    add_user(Store(original), "admin", role="admin", password="admin-password-1", by="setup")
+    monkeypatch.setenv("DATABASE_URL", original)
+    monkeypatch.setenv("BHATTA_PASSWORD", "kiln-visits-2026")
+    assert main(["--user", "kasur.dvc", "backup", str(tmp_path / "b.zip")]) == 2  # it holds the accounts
+    assert "admin" in capsys.readouterr().err and not (tmp_path / "b.zip").exists()
+    monkeypatch.setenv("BHATTA_PASSWORD", "admin-password-1")
+    assert main(["--user", "admin", "backup", str(tmp_path / "b.zip")]) == 0
+    assert f"wrote {tmp_path / 'b.zip'}" in capsys.readouterr().out
+
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    assert main(["restore", str(tmp_path / "b.zip")]) == 0  # an empty store has no accounts yet
+    assert "3 visit_log" in capsys.readouterr().out
+    assert main(["restore", str(tmp_path / "b.zip")]) == 2  # now it has: who restores must sign in
+    assert "--user" in capsys.readouterr().err
+    assert main(["--user", "admin", "restore", str(tmp_path / "b.zip")]) == 2
+    refused = capsys.readouterr().err
+    assert "is not empty" in refused and "--force" in refused and refused.count("\n") == 1
+    assert main(["--user", "admin", "restore", "--force", str(tmp_path / "b.zip")]) == 0
+    assert "replaced" in capsys.readouterr().out
+    assert main(["--user", "admin", "restore", str(tmp_path / "nothing.zip")]) == 2
+    assert capsys.readouterr().err.startswith("bhatta: ") and _table_rows(Store(store_url))["users"]
 
 
 # -- PostGIS ---------------------------------------------------------------------------------------------
