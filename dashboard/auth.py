@@ -41,7 +41,8 @@ def current_access() -> Access | None:
     if mode == "none":
         address = str(st.get_option("server.address") or "")
         # a client from another machine (Streamlit gives None for loopback; tests give a stand-in object)
-        remote = isinstance(st.context.ip_address, str)
+        # behind a reverse proxy on this machine every client arrives from 127.0.0.1: the header gives it away
+        remote = isinstance(st.context.ip_address, str) or bool(st.context.headers.get("X-Forwarded-For"))
         if address not in LOCAL_ADDRESSES or remote:
             st.error("No sign-in is configured, so this app only answers on the computer it runs on. Add accounts "
                      "with `bhatta users add` (or an identity provider in .streamlit/secrets.toml) before serving "

@@ -27,6 +27,7 @@ from dashboard import resources
 from dashboard.state import default_window
 from layers.access import LOCAL_ADMIN
 from layers.gaps import GapSettings
+from layers.html import md
 from layers.mapview import DETAIL_LIMIT
 from layers.redact import profile_label
 from loaders.store import Store
@@ -312,7 +313,7 @@ def test_uploading_a_file_stores_it_and_the_map_uses_it(db, tmp_path):
     at.switch_page(PAGE["map"])
     rerun(at)
     assert metrics(at)["Schools"] == "3"
-    assert "imported: schools.csv" in captions(at)["Schools"] and "demo data" not in captions(at)["Schools"]
+    assert md("imported: schools.csv") in captions(at)["Schools"] and "demo data" not in captions(at)["Schools"]
     assert "demo data" in captions(at)["Health units"]
     assert "Schools" not in demo_warning(at)
     schools = clouds(at)["schools"]
@@ -341,7 +342,7 @@ def test_a_script_in_a_school_name_is_escaped_on_the_map(db, tmp_path):
     rerun(at)
     at.switch_page(PAGE["sources"])
     rerun(at)
-    assert "imported: schools.csv" in "\n".join(m.value for m in at.markdown)
+    assert md("imported: schools.csv") in "\n".join(m.value for m in at.markdown)
 
 
 # 7. no detected kilns is not zero kilns
