@@ -224,3 +224,22 @@ def postgis_url(new_store_url: Callable[[str], str]) -> str:
 def store_url(request: pytest.FixtureRequest, new_store_url: Callable[[str], str]) -> str:
     """An empty store on each backend: a SQLite file in ``tmp_path``, then a PostGIS schema."""
     return new_store_url(request.param)
+
+
+# -- shipped data, loaded once for the session ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def ref():
+    """Boundaries, population, towns and the satellite kilns (loaders.geo.reference); read only."""
+    from loaders.geo import reference
+
+    return reference()
+
+
+@pytest.fixture(scope="session")
+def layers(ref):
+    """The six layers of the shipped data with no store (real kilns, demo layers); read only."""
+    from layers.catalog import load_layers
+
+    return load_layers(None, ref=ref)

@@ -7,21 +7,11 @@ from datetime import date
 import pytest
 
 from layers.access import LOCAL_ADMIN, Access, Forbidden, scope_gaps, scope_layers
-from layers.catalog import load_layers
 from layers.gap_report import gap_report
-from loaders.geo import reference
 
 KASUR, LAHORE = "PK614", "PK617"
 
 
-@pytest.fixture(scope="module")
-def ref():
-    return reference()
-
-
-@pytest.fixture(scope="module")
-def layers(ref):
-    return load_layers(None, ref=ref)
 
 
 def test_profiles_are_narrowed_to_the_role():

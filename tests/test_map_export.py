@@ -7,27 +7,17 @@ from datetime import date
 
 import pytest
 
-from layers.catalog import load_layers
 from layers.gaps import kiln_gaps
 from layers.map_export import area_layers, inline_assets, standalone_map
 from layers.mapview import ATTRIBUTION, MapView
 from layers.redact import profile_label, redact_layers
 from layers.summary import Window, in_area
-from loaders.geo import reference
 
 WINDOW = Window(date(2023, 11, 2), date(2026, 11, 1))
 MADE = date(2026, 11, 2)
 KASUR = "PK614"
 
 
-@pytest.fixture(scope="module")
-def ref():
-    return reference()
-
-
-@pytest.fixture(scope="module")
-def layers(ref):
-    return load_layers(None, ref=ref)
 
 
 @pytest.fixture(scope="module")
