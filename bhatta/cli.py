@@ -633,11 +633,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     try:
         store = Store()
-        _access(store, args, action="manage_users")
+        access = _access(store, args, action="manage_users")
         made = backup(store, args.out)
     except (BackupError, StoreError) as error:
         raise CommandError(str(error)) from None
     rows = ", ".join(f"{n:,} {name}" for name, n in made.tables.items())
+    from loaders.accounts import audit
+
+    audit(store, actor=access.user, action="backup", object=str(made.path), summary=rows)
     print(f"wrote {made.path} ({made.bytes:,} bytes) from {store.describe()}: {rows}")
     return EXIT_OK
 
@@ -649,11 +652,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     try:
         store = Store()
-        _access(store, args, action="manage_users")
+        access = _access(store, args, action="manage_users")
         done = restore(store, args.path, force=args.force)
     except (BackupError, StoreError) as error:
         raise CommandError(str(error)) from None
     rows = ", ".join(f"{n:,} {name}" for name, n in done.tables.items())
+    from loaders.accounts import audit
+
+    audit(store, actor=access.user, action="restore", object=str(done.path),
+          summary=f"backup made {done.made_at}: {rows}" + (" (forced)" if args.force else ""))
     print(f"restored {store.describe()} from {done.path} (made {done.made_at}): {rows}"
           + (f"; replaced {sum(done.replaced.values()):,} rows" if done.replaced else "")
           + (f"; kept {', '.join(f'{n:,} {name}' for name, n in done.kept.items())} (append-only)"

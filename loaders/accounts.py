@@ -54,7 +54,8 @@ audit_log = sa.Table(
 ROLES = ("admin", "manager", "dvc", "viewer")
 """What each may do is in layers.access."""
 AUDIT_ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "visit_added", "visit_edited", "data_imported",
-                 "data_replaced", "columns_shared", "export", "user_added", "user_changed", "user_removed")
+                 "data_replaced", "columns_shared", "export", "user_added", "user_changed", "user_removed",
+                 "backup", "restore")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 MIN_PASSWORD = 10
 _HASHER = PasswordHasher()  # argon2id with the library's current defaults (RFC 9106 low-memory profile)

@@ -22,7 +22,8 @@ import sqlalchemy as sa
 
 import loaders.store
 from bhatta.cli import main
-from loaders.accounts import add_user, audit
+from layers.access import LOCAL_ADMIN
+from loaders.accounts import add_user, audit, audit_trail
 from loaders.backup import BackupError, backup, restore
 from loaders.geo import reference
 from loaders.store import Store, StoreError, VisitConflict, metadata
@@ -460,6 +461,8 @@ def test_the_bhatta_backup_and_restore_commands(store_url, new_store_url, tmp_pa
     assert "replaced" in capsys.readouterr().out
     assert main(["--user", "admin", "restore", str(tmp_path / "nothing.zip")]) == 2
     assert capsys.readouterr().err.startswith("bhatta: ") and _table_rows(Store(store_url))["users"]
+    assert audit_trail(Store(original), action="backup")["actor"].tolist() == ["admin"]
+    assert audit_trail(Store(store_url), action="restore")["actor"].tolist() == ["admin", LOCAL_ADMIN.user]
 
 
 # -- PostGIS ---------------------------------------------------------------------------------------------
