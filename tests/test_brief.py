@@ -14,14 +14,12 @@ import pytest
 from matplotlib.text import Text
 
 from layers.brief import TOP_KILNS, brief, brief_content, brief_name, brief_pages, short_reasons
-from layers.catalog import load_layers
 from layers.gap_report import gap_report
 from layers.gaps import explain_parts, rank_priorities
 from layers.mapview import ATTRIBUTION
 from layers.redact import PROFILES
 from layers.snapshot import KILN_CAVEAT, profile_line
 from loaders.contracts import CONTRACTS
-from loaders.geo import reference
 
 AS_OF = date(2026, 11, 23)
 MADE = date(2026, 11, 24)
@@ -31,17 +29,7 @@ A4_PT = (595.276, 841.89)
 
 
 @pytest.fixture(scope="module")
-def ref():
-    return reference()
-
-
-@pytest.fixture(scope="module")
-def layers(ref):
-    return load_layers(None, ref=ref)
-
-
-@pytest.fixture(scope="module")
-def report(ref, layers):
+def report(ref, layers):  # ref and layers: the shipped data (tests/conftest.py)
     return gap_report(layers, ref, as_of=AS_OF)
 
 
