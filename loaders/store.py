@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import time
 import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -135,6 +137,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+SQLITE_OPEN_WAIT_S = 30.0
+"""How long opening an SQLite store waits for another process that holds it while it starts."""
+
+
 class Store:
     """Records of every layer with the file each came from; one transaction per import."""
 
@@ -149,11 +155,20 @@ class Store:
         self.engine = sa.create_engine(engine_url, pool_pre_ping=self.is_postgres)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        try:
-            self.create_tables()
-        except sa.exc.OperationalError as error:  # the server is down, the file unreadable...: say so in one line
-            reason = str(error.orig or error).strip().splitlines()[0]
-            raise StoreError(f"cannot open the store {self.describe()}: {reason}") from None
+        deadline = time.monotonic() + SQLITE_OPEN_WAIT_S
+        for attempt in itertools.count():
+            try:
+                self.create_tables()
+                break
+            except sa.exc.OperationalError as error:  # the server is down, the file unreadable...: one line
+                reason = str(error.orig or error).strip().splitlines()[0]
+                # two processes opening a new SQLite file at once: switching it to WAL can be refused at once
+                # ("database is locked") without waiting for the busy timeout; the other is done in moments
+                if not self.is_postgres and "locked" in reason and time.monotonic() < deadline:
+                    self.engine.dispose()
+                    time.sleep(min(0.05 * 2**attempt, 1.0))
+                    continue
+                raise StoreError(f"cannot open the store {self.describe()}: {reason}") from None
 
     def create_tables(self) -> None:
         """Create whatever table, PostGIS column or index is missing; safe when several processes start at once."""
