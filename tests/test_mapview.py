@@ -9,23 +9,14 @@ import numpy as np
 import pytest
 from mapdata import per_point
 
-from layers.catalog import LayerData, load_layers
+from layers.catalog import LayerData
 from layers.mapview import ATTRIBUTION, MapView, PointCloud, build_map
 from layers.summary import Window
 from loaders.contracts import LAYERS
-from loaders.geo import reference
 
 WINDOW = Window(date(2023, 11, 1), date(2026, 11, 1))
 
 
-@pytest.fixture(scope="module")
-def ref():
-    return reference()
-
-
-@pytest.fixture(scope="module")
-def layers(ref):
-    return load_layers(None, ref=ref)
 
 
 def _clouds(m):

@@ -18,7 +18,6 @@ from matplotlib.text import Text
 from PIL import Image
 from pyproj import Geod, Transformer
 
-from layers.catalog import load_layers
 from layers.mapview import ATTRIBUTION, MapView
 from layers.snapshot import (
     KILN_CAVEAT,
@@ -31,7 +30,7 @@ from layers.snapshot import (
     snapshot_figure,
 )
 from layers.summary import Window
-from loaders.geo import METRIC_CRS, WGS84, reference
+from loaders.geo import METRIC_CRS, WGS84
 
 WINDOW = Window(date(2025, 11, 1), date(2026, 11, 1))
 MADE = date(2026, 11, 2)
@@ -41,14 +40,6 @@ KILNS_ONLY = MapView(WINDOW, layers=frozenset({"kilns"}), district="PK614")
 A4_PT = (595.276, 841.89)
 
 
-@pytest.fixture(scope="module")
-def ref():
-    return reference()
-
-
-@pytest.fixture(scope="module")
-def layers(ref):
-    return load_layers(None, ref=ref)
 
 
 @pytest.fixture(scope="module")
