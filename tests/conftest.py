@@ -243,3 +243,11 @@ def layers(ref):
     from layers.catalog import load_layers
 
     return load_layers(None, ref=ref)
+
+
+@pytest.fixture
+def store(store_url: str):
+    """An empty store on SQLite, then on PostGIS."""
+    from loaders.store import Store
+
+    return Store(store_url)

@@ -9,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from layers.catalog import load_layers
-from loaders.geo import reference
 from loaders.store import Store
 from loaders.validate import check_file
 
@@ -19,14 +18,6 @@ CSV = ("School Name,lat,lon,Gender,Head teacher\n"
        "Bad,0,0,mixed,\n")
 
 
-@pytest.fixture(scope="module")
-def ref():
-    return reference()
-
-
-@pytest.fixture
-def store(store_url):
-    return Store(store_url)
 
 
 def _report(tmp_path: Path, ref, text: str = CSV, name: str = "schools.csv"):

@@ -10,22 +10,12 @@ import pytest
 
 from layers.catalog import load_layers
 from layers.gaps import kiln_gaps
-from loaders.geo import reference
-from loaders.store import Store, VisitConflict
+from loaders.store import VisitConflict
 from loaders.visits import check_visit
 
 AS_OF = date(2026, 11, 20)
 
 
-@pytest.fixture(scope="module")
-def ref():
-    return reference()
-
-
-@pytest.fixture
-def store(store_url):
-    """An empty store on SQLite, then on PostGIS (conftest.py)."""
-    return Store(store_url)
 
 
 @pytest.fixture(scope="module")
