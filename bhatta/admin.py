@@ -13,6 +13,7 @@ from loaders.accounts import (
     ROLES,
     AccountError,
     add_user,
+    audit,
     audit_trail,
     has_accounts,
     list_users,
@@ -46,8 +47,6 @@ def command_access(store: Store, user: str | None) -> Access:
             raise AccessDenied(f"no password: set ${PASSWORD_ENV} or run the command in a terminal")
         password = getpass.getpass(f"password for {user}: ")
     account = verify_password(store, user, password)
-    from loaders.accounts import audit
-
     if account is None:
         audit(store, actor=user, action="sign_in_failed", summary="command line")
         raise AccessDenied("wrong username or password")

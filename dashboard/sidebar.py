@@ -13,7 +13,7 @@ from dashboard.auth import sign_out, who_line
 from dashboard.state import BASEMAPS, DESERTS, PROVINCES, ViewState, from_query, share_query, to_query
 from layers.access import LOCAL_ADMIN, Access
 from layers.catalog import LayerData
-from layers.redact import PROFILES, profile_label
+from layers.redact import PROFILES, more_open, profile_label
 from loaders.contracts import LAYERS
 from loaders.geo import Reference
 
@@ -88,8 +88,7 @@ def current_view(ref: Reference, *, today: date, access: Access) -> ViewState:
         basemap=st.session_state["w_basemap"],
         desert=st.session_state["w_desert"],
         # narrowed here, not only by the widget's options: the data getters take this profile
-        profile=_narrowest(access.profile(st.session_state["w_profile"]),
-                           st.session_state.get("profile_ceiling", "internal")),
+        profile=_within(st.session_state["w_profile"], _ceiling(access)),
         notices=tuple(st.session_state.get("view_notices", ())),
     )
     query = to_query(state, today=today)
@@ -98,8 +97,13 @@ def current_view(ref: Reference, *, today: date, access: Access) -> ViewState:
     return state
 
 
-def _narrowest(a: str, b: str) -> str:
-    return a if PROFILES.index(a) >= PROFILES.index(b) else b
+def _ceiling(access: Access) -> str:
+    """The most open profile of this session: its role's, and no more than the link it was opened with."""
+    return access.profile(st.session_state.get("profile_ceiling", "internal"))
+
+
+def _within(profile: str, ceiling: str) -> str:
+    return ceiling if more_open(profile, ceiling) else profile
 
 
 def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date, access: Access) -> None:
@@ -128,7 +132,7 @@ def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date, access
                      help="Kilns farther than the default threshold from the nearest service: school or girls' "
                           "primary school 2 km, health unit 5 km, NGO service 10 km (straight line)")
         st.radio("Basemap", list(BASEMAPS), key="w_basemap", format_func=BASEMAPS.get)
-        allowed = PROFILES[PROFILES.index(access.profile(st.session_state.get("profile_ceiling", "internal"))):]
+        allowed = PROFILES[PROFILES.index(_ceiling(access)):]
         st.selectbox("Sharing profile", allowed, key="w_profile", format_func=profile_label,
                      help="Applied on the server to the map, tables and downloads: official removes names, phone "
                           "numbers and notes; public shows no individual visit and displaces sensitive points. "
