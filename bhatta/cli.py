@@ -567,7 +567,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     store = Store()
     access = _access(store, args, district=district, ref=ref)
     _profile(access, args.profile)
-    shared = redact_layers(scope_layers(load_layers(store, ref=ref), access), args.profile, ref=ref,
+    layers = scope_layers(load_layers(store, ref=ref), access)
+    shared = redact_layers(layers, args.profile, ref=ref,
                            shareable=store.shared_columns())
     view = MapView(window=Window(*default_window(as_of)), layers=frozenset(shown), district=district,
                    province=args.province, profile=args.profile)
@@ -577,7 +578,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
         names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
         area = names[district] if district else {"PK6": "Punjab", "PK7": "Sindh"}.get(args.province, "Punjab and Sindh")
-        gaps = kiln_gaps(scope_layers(load_layers(store, ref=ref), access), as_of=view.window.end)
+        gaps = kiln_gaps(layers, as_of=view.window.end)
         data = standalone_map(view, shared, ref, area_name=area, gaps=gaps).encode("utf-8")
     else:
         data = snapshot(view, shared, ref, fmt=args.format, profile=args.profile)
