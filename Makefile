@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test bench demo lint clean
+.PHONY: run test bench demo lint clean i18n
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Bhatta Atlas needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -37,6 +37,10 @@ bench: $(VENV)/.installed-test
 
 demo: $(VENV)/.installed-run
 	$(BIN)/bhatta demo
+
+# after adding or changing a marked text: refresh the catalogues, then translate the keys it lists
+i18n: $(VENV)/.installed-run
+	$(BIN)/python -m bhatta.catalogues update
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.auth import NO_SIGN_IN, current_access
 from dashboard.flow import EndPage
+from dashboard.i18n import page_style
 from dashboard.resources import get_layers, get_reference
 from dashboard.sidebar import current_view, sidebar
 from layers.access import LOCAL_ADMIN, Forbidden
@@ -34,6 +35,7 @@ if access is not None:
     today = date.today()
     ref = get_reference()
     st.session_state["view"] = current_view(ref, today=today, access=access)
+    page_style()
     if access is LOCAL_ADMIN:
         st.caption(NO_SIGN_IN)
     for notice in st.session_state.pop("view_notices", ()):

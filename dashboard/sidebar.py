@@ -10,9 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.auth import sign_out, who_line
+from dashboard.i18n import _
 from dashboard.state import BASEMAPS, DESERTS, PROVINCES, ViewState, from_query, share_query, to_query
 from layers.access import LOCAL_ADMIN, Access
 from layers.catalog import LayerData
+from layers.i18n import LANGUAGES, RTL_LANGUAGES
 from layers.redact import PROFILES, more_open, profile_label
 from loaders.contracts import LAYERS
 from loaders.geo import Reference
@@ -52,6 +54,8 @@ def _seed_session(ref: Reference, today: date, access: Access) -> None:
         "w_basemap": state.basemap,
         "w_desert": state.desert,
         "w_profile": state.profile,
+        "w_lang": state.lang,
+        "w_digits": state.urdu_digits,
         # a link that opens a more restricted profile cannot be widened from the sidebar in this session
         "profile_ceiling": state.profile,
         **{f"w_layer_{name}": name in state.layers for name in LAYERS},
@@ -89,6 +93,8 @@ def current_view(ref: Reference, *, today: date, access: Access) -> ViewState:
         desert=st.session_state["w_desert"],
         # narrowed here, not only by the widget's options: the data getters take this profile
         profile=_within(st.session_state["w_profile"], _ceiling(access)),
+        lang=st.session_state["w_lang"],
+        urdu_digits=st.session_state["w_digits"],
         notices=tuple(st.session_state.get("view_notices", ())),
     )
     query = to_query(state, today=today)
@@ -111,6 +117,9 @@ def sidebar(ref: Reference, layers: dict[str, LayerData], *, today: date, access
     names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
     with st.sidebar:
         st.markdown("### Bhatta Atlas")
+        st.radio("Language / زبان", list(LANGUAGES), key="w_lang", format_func=LANGUAGES.get, horizontal=True)
+        if st.session_state["w_lang"] in RTL_LANGUAGES:
+            st.toggle(_("Urdu digits (۱۲۳)"), key="w_digits")
         st.caption(who_line(access, names))
         if access is not LOCAL_ADMIN:
             st.button("Sign out", on_click=sign_out, key="sign_out")

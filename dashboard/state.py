@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from layers.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from layers.redact import PROFILES
 from loaders.contracts import LAYERS
 
@@ -47,6 +48,10 @@ class ViewState:
     desert: str = ""
     profile: str = "internal"
     """Redaction profile (layers.redact.PROFILES) of everything the pages show and export."""
+    lang: str = DEFAULT_LANGUAGE
+    """Language of every label, message and export (``layers.i18n.LANGUAGES``)."""
+    urdu_digits: bool = False
+    """Numbers in Urdu digits on Urdu pages (``digits=urdu`` in the link)."""
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -113,6 +118,14 @@ def from_query(params: Mapping[str, str], *, today: date, districts: Mapping[str
         else:
             notices.append(f"Unknown sharing profile {profile!r} in the link: public used.")
             state = replace(state, profile="public")  # a mistyped link must not open more than it meant to
+    lang = params.get("lang")
+    if lang:
+        if lang in LANGUAGES:
+            state = replace(state, lang=lang)
+        else:
+            notices.append(f"Unknown language {lang!r} in the link: English used.")
+    if params.get("digits") == "urdu":
+        state = replace(state, urdu_digits=True)
     return replace(state, notices=tuple(notices))
 
 
@@ -136,6 +149,10 @@ def to_query(state: ViewState, *, today: date) -> dict[str, str]:
         out["desert"] = state.desert
     if state.profile != "internal":
         out["profile"] = state.profile
+    if state.lang != DEFAULT_LANGUAGE:
+        out["lang"] = state.lang
+    if state.urdu_digits:
+        out["digits"] = "urdu"
     return out
 
 
