@@ -682,6 +682,8 @@ def brief(
     window: Window | None = None,
     shared: Mapping[str, LayerData] | None = None,
     secret: bytes | None = None,
+    lang: str = "en",
+    urdu_digits: bool = False,
 ) -> bytes:
     """The two-page A4 brief of ``district`` as PDF bytes.
 

@@ -70,6 +70,9 @@ class MapView:
     profile: str = "internal"
     """The redaction profile the layers were redacted with (layers.redact): ``public`` shows no per-kiln
     visit or finding in the kilns' popups."""
+    lang: str = "en"
+    """Language of the legend, popups and tooltips (:data:`layers.i18n.LANGUAGES`)."""
+    urdu_digits: bool = False
 
 
 @dataclass

@@ -47,6 +47,8 @@ def route_sheet_pdf(
     sources: Sequence[str] = (),
     assumptions: str = "",
     printed: date | None = None,
+    lang: str = "en",
+    urdu_digits: bool = False,
 ) -> bytes:
     """An A4 PDF: per day a map and the ordered stops with tick boxes, then one visit form per kiln.
 

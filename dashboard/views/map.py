@@ -38,7 +38,8 @@ layers = get_shared_layers(state.profile)
 window = Window(state.start, state.end)
 # the view of the area chosen (the snapshot draws it); the map itself shows everything and follows the URL
 view = MapView(window=window, layers=state.layers, district=state.district, province=state.province,
-               basemap=state.basemap, desert=state.desert, profile=state.profile)
+               basemap=state.basemap, desert=state.desert, profile=state.profile, lang=state.lang,
+               urdu_digits=state.urdu_digits)
 
 names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
 area = names[state.district] if state.district else PROVINCES.get(state.province, "Punjab and Sindh")
