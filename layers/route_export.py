@@ -10,6 +10,8 @@ from xml.sax.saxutils import escape
 import gpxpy
 import gpxpy.gpx
 
+from layers.i18n import translator
+
 KML_NS = "http://www.opengis.net/kml/2.2"
 MOBILE_WAYPOINTS = 3
 """Google Maps URLs take up to 3 waypoints on phones (9 on a desktop): legs are cut to fit a phone."""
@@ -25,18 +27,23 @@ class Place:
     note: str = ""
 
 
-def route_gpx(days: Sequence[Sequence[Place]], *, title: str, note: str = "") -> str:
+def route_gpx(days: Sequence[Sequence[Place]], *, title: str, note: str = "", lang: str = "en",
+              urdu_digits: bool = False) -> str:
     """GPX 1.1 with each kiln as a waypoint and each day as a route (``rte``) through its places in order.
 
-    OsmAnd and Organic Maps import both; names and notes are XML-escaped by gpxpy.
+    OsmAnd and Organic Maps import both; names and notes are XML-escaped by gpxpy. ``lang`` is the language of
+    the day names (``title``, ``note`` and the places come written in it).
     """
+    tr = translator(lang, urdu_digits=urdu_digits)
+    _ = tr.gettext
     gpx = gpxpy.gpx.GPX()
     gpx.name = title
     gpx.description = note or None
     gpx.creator = "Bhatta Atlas"
     seen: set[tuple[float, float, str]] = set()
     for number, places in enumerate(days, start=1):
-        route = gpxpy.gpx.GPXRoute(name=f"{title}: day {number}" if len(days) > 1 else title)
+        route = gpxpy.gpx.GPXRoute(name=_("{title}: day {number}").format(title=title, number=tr.num(number))
+                                   if len(days) > 1 else title)
         for place in places:
             route.points.append(gpxpy.gpx.GPXRoutePoint(place.lat, place.lon, name=place.name,
                                                         description=place.note or None))
@@ -49,18 +56,23 @@ def route_gpx(days: Sequence[Sequence[Place]], *, title: str, note: str = "") ->
     return gpx.to_xml(version="1.1")
 
 
-def route_kml(days: Sequence[Sequence[Place]], *, title: str, note: str = "") -> str:
-    """KML 2.2: a placemark per place and a line per day, every text XML-escaped."""
+def route_kml(days: Sequence[Sequence[Place]], *, title: str, note: str = "", lang: str = "en",
+              urdu_digits: bool = False) -> str:
+    """KML 2.2: a placemark per place and a line per day, every text XML-escaped; day names in ``lang``."""
+    tr = translator(lang, urdu_digits=urdu_digits)
+    _ = tr.gettext
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="{KML_NS}"><Document>',
              f"<name>{escape(title)}</name>", f"<description>{escape(note)}</description>"]
     for number, places in enumerate(days, start=1):
-        parts.append(f"<Folder><name>Day {number}</name>")
+        day = escape(_("Day {number}").format(number=tr.num(number)))
+        parts.append(f"<Folder><name>{day}</name>")
         for place in places:
             parts.append(f"<Placemark><name>{escape(place.name)}</name>"
                          f"<description>{escape(place.note)}</description>"
                          f"<Point><coordinates>{place.lon:.6f},{place.lat:.6f}</coordinates></Point></Placemark>")
         line = " ".join(f"{p.lon:.6f},{p.lat:.6f}" for p in places)
-        parts.append(f"<Placemark><name>Day {number} route</name><LineString><tessellate>1</tessellate>"
+        route = escape(_("Day {number} route").format(number=tr.num(number)))
+        parts.append(f"<Placemark><name>{route}</name><LineString><tessellate>1</tessellate>"
                      f"<coordinates>{line}</coordinates></LineString></Placemark></Folder>")
     parts.append("</Document></kml>")
     return "\n".join(parts)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from layers.catalog import LayerData
 from layers.dvc import STATUS_LABELS, dvc_status
+from layers.i18n import N_, Translator, translator
 from loaders.geo import Reference
 
 POPULATION_SOURCE = "PBS, 7th Population and Housing Census 2023"
@@ -61,54 +62,70 @@ def area_figures(
     district: str | None = None,
     province: str | None = None,
     small_count: int | None = None,
+    lang: str = "en",
+    urdu_digits: bool = False,
 ) -> list[Figure]:
     """Figures for one district (``district`` P-code), one province (``PK6``/``PK7``) or both.
 
     With ``small_count`` (the public profile), counts drawn from visit records below it show as "< n".
+    Labels, values and notes are in ``lang`` (sources stay as their publishers name them).
     """
+    tr = translator(lang, urdu_digits=urdu_digits)
+    _ = tr.gettext
     pop = in_area(ref.population.rename(columns={"ADM2_PCODE": "district_pcode"}), district, province)
-    figures = [Figure("Population 2023", f"{int(pop['pop_total_2023'].sum()):,}", POPULATION_SOURCE,
-                      note="Karachi districts approximate" if (pop["mapping"] == "approximate_karachi").any() else "")]
+    figures = [Figure(_("Population 2023"), tr.num(int(pop["pop_total_2023"].sum())), POPULATION_SOURCE,
+                      note=_("Karachi districts approximate") if (pop["mapping"] == "approximate_karachi").any()
+                      else "")]
 
     kilns = layers["kilns"]
     n_kilns = len(in_area(kilns.frame, district, province))
     figures.append(Figure(
-        "Kilns detected", f"{n_kilns:,}" if n_kilns else "not detected",
+        _("Kilns detected"), tr.num(n_kilns) if n_kilns else _("not detected"),
         " · ".join(kilns.sources), kilns.synthetic,
-        note="satellite detections undercount; none detected is not zero kilns" if not n_kilns
-        else "satellite detections; they undercount",
+        note=_("satellite detections undercount; none detected is not zero kilns") if not n_kilns
+        else _("satellite detections; they undercount"),
     ))
 
     visits = layers["inspections"]
     area_visits = in_area(visits.frame, district, province)
     year_ago = max(window.start, (pd.Timestamp(window.end) - pd.DateOffset(months=12)).date())
     visited = last_visits(area_visits, Window(year_ago, window.end))
-    share = f"{len(visited) / n_kilns:.0%} of detected kilns · " if n_kilns else ""
+    period = _("{start} to {end}").format(start=_day(tr, year_ago), end=_day(tr, window.end))
     hidden = small_count is not None and len(visited) < small_count
-    if hidden:
-        share = ""
-    figures.append(Figure("Kilns visited in the last 12 months",
-                          f"< {small_count}" if hidden else f"{len(visited):,}",
-                          " · ".join(visits.sources), visits.synthetic,
-                          note=f"{share}{year_ago.isoformat()} to {window.end.isoformat()}"))
+    if n_kilns and not hidden:
+        percent = tr.digits(f"{len(visited) / n_kilns:.0%}")
+        note = _("{percent} of detected kilns · {period}").format(percent=percent, period=period)
+    else:
+        note = period
+    figures.append(Figure(_("Kilns visited in the last 12 months"),
+                          _("< {n}").format(n=tr.num(small_count)) if hidden else tr.num(len(visited)),
+                          " · ".join(visits.sources), visits.synthetic, note=note))
 
     if district:
         status = dvc_status(layers["dvcs"].frame, pd.Series([district]), as_of=window.end).iloc[0]
         last = status["last_meeting_date"]
-        detail = f"last meeting {last.date().isoformat()}" if pd.notna(last) else "no meeting recorded"
-        figures.append(Figure("DVC", STATUS_LABELS[status["status"]].split(" (")[0],
+        detail = (_("last meeting {date}").format(date=_day(tr, last.date())) if pd.notna(last)
+                  else _("no meeting recorded"))
+        figures.append(Figure(_("DVC"), _(STATUS_LABELS[status["status"]]).split(" (")[0],
                               " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic,
-                              note=detail if status["status"] != "unknown" else "no DVC record for this district"))
+                              note=detail if status["status"] != "unknown" else _("no DVC record for this district")))
     else:
         pcodes = in_area(ref.districts.rename(columns={"ADM2_PCODE": "district_pcode"}), None, province)["district_pcode"]
         statuses = dvc_status(layers["dvcs"].frame, pcodes, as_of=window.end)["status"].value_counts()
-        counts = [f"{statuses.get(s, 0)} {STATUS_LABELS[s].split(' (')[0].lower()}" for s in STATUS_LABELS]
-        figures.append(Figure("Districts with an active DVC", f"{statuses.get('active', 0)} of {len(pcodes)}",
+        counts = [_("{n} {status}").format(n=tr.num(statuses.get(s, 0)),
+                                           status=_(STATUS_LABELS[s]).split(" (")[0].lower()) for s in STATUS_LABELS]
+        figures.append(Figure(_("Districts with an active DVC"),
+                              _("{n} of {total}").format(n=tr.num(statuses.get("active", 0)), total=tr.num(len(pcodes))),
                               " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic,
-                              note=", ".join(counts)))
+                              note=("، " if tr.rtl else ", ").join(counts)))
 
-    for layer, label in (("schools", "Schools"), ("health", "Health units"), ("ngo", "NGO services")):
+    for layer, label in (("schools", N_("Schools")), ("health", N_("Health units")), ("ngo", N_("NGO services"))):
         data = layers[layer]
-        figures.append(Figure(label, f"{len(in_area(data.frame, district, province)):,}",
+        figures.append(Figure(_(label), tr.num(len(in_area(data.frame, district, province))),
                               " · ".join(data.sources), data.synthetic))
     return figures
+
+
+def _day(tr: Translator, day: date) -> str:
+    """A date: ISO on English pages (as before), as Urdu writes it on Urdu pages."""
+    return tr.date(day) if tr.rtl else day.isoformat()
