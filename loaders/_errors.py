@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from layers.i18n import N_
+from loaders.problems import Message
+
 
 class LoaderError(Exception):
-    """Base class: a problem with a whole file, reported as one clear line (never a traceback)."""
+    """Base class: a problem with a whole file, reported as one clear line (never a traceback).
+
+    ``reason`` is English (often a :class:`loaders.problems.Message`: :func:`loaders.problems.error_reason`
+    shows it in another language).
+    """
 
     def __init__(self, path: str | Path, reason: str) -> None:
         self.path = str(path)
@@ -24,10 +31,11 @@ class MissingColumns(LoaderError):
     def __init__(self, path: str | Path, missing: list[str], seen: list[str]) -> None:
         self.missing = list(missing)
         self.seen = list(seen)
-        shown = ", ".join(repr(c) for c in seen) if seen else "none"
-        reason = (
-            f"required column(s) not found: {', '.join(missing)}; columns seen: {shown}. "
-            "Name the column with --column FIELD=HEADER (or pick it on the upload page)."
+        shown = [repr(c) for c in seen] if seen else Message(N_("none"))
+        reason = Message(
+            N_("required column(s) not found: {missing}; columns seen: {seen}. "
+               "Name the column with --column FIELD=HEADER (or pick it on the upload page)."),
+            missing=list(missing), seen=shown,
         )
         super().__init__(path, reason)
 

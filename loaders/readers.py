@@ -23,10 +23,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from layers.i18n import N_
 from loaders import limits, paths
 from loaders._errors import FileTooLarge, UnreadableFile
 from loaders.contracts import normalise_header
-from loaders.problems import Problem
+from loaders.problems import Message, Problem
 
 TABLE_EXTS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 GEO_EXTS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".shp": "shapefile"}
@@ -115,22 +116,23 @@ def read_table(
     name = display_name or path.name
     ext = _extension(display_name or path.name, path)
     if ext == ".xls":
-        raise UnreadableFile(name, "old Excel .xls format is not supported: save it as .xlsx or CSV (UTF-8)")
+        raise UnreadableFile(name, Message(N_("old Excel .xls format is not supported: save it as .xlsx or CSV (UTF-8)")))
     if ext not in TABLE_EXTS and ext not in GEO_EXTS and ext != ".zip":
-        shown = f"'{ext}'" if ext else "no extension"
-        raise UnreadableFile(name, f"unsupported file type ({shown}); supported: {SUPPORTED}")
+        shown = f"'{ext}'" if ext else Message(N_("no extension"))
+        raise UnreadableFile(name, Message(N_("unsupported file type ({type}); supported: {supported}"), type=shown,
+                                           supported=SUPPORTED))
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise UnreadableFile(name, f"cannot open the file ({exc.strerror or exc})") from None
+        raise UnreadableFile(name, _cannot_open(exc)) from None
     if size == 0:
-        raise UnreadableFile(name, "file is empty")
+        raise UnreadableFile(name, Message(N_("file is empty")))
     if ext == ".shp":  # a shapefile is read with its sidecars: they count too
         size += sum(part.stat().st_size for e in _SHP_SIDECARS[1:] if (part := _sidecar(path, e)) is not None)
     if size > limits.MAX_FILE_BYTES:
         raise FileTooLarge(
-            name, f"the file is {_mb(size, up=True)}, above the limit of {_mb(limits.MAX_FILE_BYTES)}: refused "
-            "(split it into several files)", limit="MAX_FILE_BYTES",
+            name, Message(N_("the file is {size}, above the limit of {limit}: refused (split it into several files)"),
+                          size=_mb(size, up=True), limit=_mb(limits.MAX_FILE_BYTES)), limit="MAX_FILE_BYTES",
         )
     try:
         if ext == ".zip":
@@ -140,7 +142,8 @@ def read_table(
         raise
     except Exception as exc:
         # Last line of defence: users get one line naming the file, never a traceback.
-        raise UnreadableFile(name, f"could not read the file ({type(exc).__name__}: {_short(exc)})") from exc
+        raise UnreadableFile(name, Message(N_("could not read the file ({error})"),
+                                           error=f"{type(exc).__name__}: {_short(exc)}")) from exc
 
 
 def _extension(name: str, path: Path) -> str:
@@ -167,16 +170,16 @@ def _read_csv(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableFile(name, f"cannot open the file ({exc.strerror or exc})") from None
+        raise UnreadableFile(name, _cannot_open(exc)) from None
     text, encoding, notes = _decode(data, name)
     if not text.strip():
-        raise UnreadableFile(name, "file is empty")
+        raise UnreadableFile(name, Message(N_("file is empty")))
     delimiter, text = _delimiter(text, tab)
     try:
         records = _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False), name,
                            blank="")
     except csv.Error as exc:
-        raise UnreadableFile(name, f"not a readable CSV file ({exc})") from None
+        raise UnreadableFile(name, Message(N_("not a readable CSV file ({error})"), error=str(exc))) from None
     table = _build_table(path, "csv", records, list(range(1, len(records) + 1)), known_headers, name)
     table.notes[:0] = notes
     table.encoding = encoding
@@ -205,7 +208,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[Problem]]:
         text, enc = data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined: latin-1 maps every byte
         text, enc = data.decode("latin-1"), "latin-1"
-    note = _note(f"read as {enc} (not UTF-8): check accented/Urdu text; save as 'CSV UTF-8' to be sure")
+    note = _note(Message(N_("read as {encoding} (not UTF-8): check accented/Urdu text; save as 'CSV UTF-8' to be sure"),
+                         encoding=enc))
     return text, enc, [note]
 
 
@@ -214,7 +218,7 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError:
         raise UnreadableFile(
-            name, f"looks like {encoding.upper()} text but cannot be decoded as such"
+            name, Message(N_("looks like {encoding} text but cannot be decoded as such"), encoding=encoding.upper())
         ) from None
 
 
@@ -272,17 +276,17 @@ def _read_xlsx(path: Path, name: str, known_headers: set[str] | frozenset[str]) 
         with zipfile.ZipFile(path) as archive:
             _check_unpacked_size(archive.infolist(), name, what="workbook")
     except (zipfile.BadZipFile, OSError) as exc:
-        raise UnreadableFile(name, f"not a readable Excel workbook ({_short(exc)})") from None
+        raise UnreadableFile(name, _not_a_workbook(exc)) from None
     try:
         workbook = _open_workbook(path, data_only=True)
     except Exception as exc:  # corrupt workbooks fail in many ways (zip, xml, keys)
-        raise UnreadableFile(name, f"not a readable Excel workbook ({_short(exc)})") from None
+        raise UnreadableFile(name, _not_a_workbook(exc)) from None
     try:
         return _read_workbook(path, name, workbook, known_headers)
     except UnreadableFile:
         raise
     except Exception as exc:
-        raise UnreadableFile(name, f"not a readable Excel workbook ({_short(exc)})") from None
+        raise UnreadableFile(name, _not_a_workbook(exc)) from None
     finally:
         workbook.close()
 
@@ -303,17 +307,17 @@ def _read_workbook(
     visible = [ws for ws in with_data if ws.sheet_state == "visible"]
     if not visible:
         hidden = [ws.title for ws in with_data]
-        extra = f" (hidden sheets with data: {', '.join(hidden)}; unhide the one to load)" if hidden else ""
-        raise UnreadableFile(name, f"the workbook has no data in any visible sheet{extra}")
+        reason = (Message(N_("the workbook has no data in any visible sheet (hidden sheets with data: {sheets}; "
+                             "unhide the one to load)"), sheets=", ".join(hidden)) if hidden
+                  else Message(N_("the workbook has no data in any visible sheet")))
+        raise UnreadableFile(name, reason)
     sheet = visible[0]
     notes = []
     if len(with_data) > 1:
         others = ", ".join(f"'{ws.title}'" for ws in with_data if ws is not sheet)
         notes.append(
-            _note(
-                f"workbook has {len(with_data)} sheets with data: read sheet '{sheet.title}' "
-                f"only (ignored: {others})"
-            )
+            _note(Message(N_("workbook has {n} sheets with data: read sheet '{sheet}' only (ignored: {others})"),
+                          n=len(with_data), sheet=sheet.title, others=others))
         )
     sheet.reset_dimensions()  # read-only mode trusts the stored dimension, which some writers get wrong
     cells = _bounded(sheet.iter_rows(values_only=True), name)
@@ -404,8 +408,9 @@ def _bounded(records: Iterable[Iterable[Any]], name: str, *, blank: Any = None) 
         row = [None if c == blank else c for c in row[:end]] if blank is not None else row[:end]
         if end > limits.MAX_COLUMNS:
             raise FileTooLarge(
-                name, f"row {len(rows) + 1} has {end:,} columns, above the limit of {limits.MAX_COLUMNS:,}: "
-                "refused", limit="MAX_COLUMNS",
+                name, Message(N_("row {row} has {columns} columns, above the limit of {limit}: refused"),
+                              row=len(rows) + 1, columns=f"{end:,}", limit=f"{limits.MAX_COLUMNS:,}"),
+                limit="MAX_COLUMNS",
             )
         cells += end
         if cells > limits.MAX_CELLS:
@@ -416,15 +421,17 @@ def _bounded(records: Iterable[Iterable[Any]], name: str, *, blank: Any = None) 
 
 def _too_many_rows(name: str) -> FileTooLarge:
     return FileTooLarge(
-        name, f"more than {limits.MAX_ROWS:,} rows (the limit): refused (split it into several files)",
+        name, Message(N_("more than {limit} rows (the limit): refused (split it into several files)"),
+                      limit=f"{limits.MAX_ROWS:,}"),
         limit="MAX_ROWS",
     )
 
 
 def _too_many_cells(name: str) -> FileTooLarge:
     return FileTooLarge(
-        name, f"more than {limits.MAX_CELLS:,} cells (rows × columns, the limit): refused "
-        "(split it, or leave out columns the layer does not use)", limit="MAX_CELLS",
+        name, Message(N_("more than {limit} cells (rows × columns, the limit): refused "
+                         "(split it, or leave out columns the layer does not use)"), limit=f"{limits.MAX_CELLS:,}"),
+        limit="MAX_CELLS",
     )
 
 
@@ -441,7 +448,7 @@ def _build_table(
     """Find the header row in ``cells`` and shape the rows below it into a :class:`RawTable`."""
     content = [i for i, row in enumerate(cells) if not _row_blank(row, numbers[i], formulas)]
     if not content:
-        raise UnreadableFile(name, "file is empty (no cells with data)")
+        raise UnreadableFile(name, Message(N_("file is empty (no cells with data)")))
     head = _header_index(cells, content, known_headers)
     header_row = numbers[head]
     last = content[-1]
@@ -460,11 +467,13 @@ def _build_table(
 
     notes = []
     if head > 0:
-        span = f"row {numbers[0]}" if head == 1 else f"rows {numbers[0]}-{numbers[head - 1]}"
-        notes.append(_note(f"header found on row {header_row}; {span} skipped (title rows)"))
+        span = (Message(N_("row {row}"), row=numbers[0]) if head == 1
+                else Message(N_("rows {first}-{last}"), first=numbers[0], last=numbers[head - 1]))
+        notes.append(_note(Message(N_("header found on row {row}; {span} skipped (title rows)"), row=header_row,
+                                   span=span)))
     if empty:
-        plural = "row" if len(empty) == 1 else "rows"
-        notes.append(_note(f"{len(empty)} empty {plural} skipped: {_list_rows(empty)}"))
+        template = N_("{n} empty row skipped: {rows}") if len(empty) == 1 else N_("{n} empty rows skipped: {rows}")
+        notes.append(_note(Message(template, n=len(empty), rows=_list_rows(empty))))
     return RawTable(
         path=path,
         format=fmt,
@@ -540,7 +549,7 @@ def _header_text(cell: Any) -> str:
 def _list_rows(numbers: list[int]) -> str:
     shown = ", ".join(str(n) for n in numbers[:_LISTED_ROWS])
     more = len(numbers) - _LISTED_ROWS
-    return shown + (f" and {more} more" if more > 0 else "")
+    return Message(N_("{rows} and {more} more"), rows=shown, more=more) if more > 0 else shown
 
 
 # -- GIS formats -------------------------------------------------------------------------------------
@@ -567,10 +576,11 @@ def _read_geo(path: Path, name: str, kind: str) -> RawTable:
     except FileTooLarge:
         raise
     except Exception as exc:  # GDAL errors come as several exception types
-        raise UnreadableFile(name, f"not a readable {_FORMAT_LABELS[kind]} file ({_short(exc)})") from None
+        raise UnreadableFile(name, Message(N_("not a readable {format} file ({error})"),
+                                           format=_FORMAT_LABELS[kind], error=_short(exc))) from None
     if len(frame) > limits.MAX_ROWS:
-        raise FileTooLarge(name, f"more than {limits.MAX_ROWS:,} features (the limit): refused (split it into "
-                           "several files)", limit="MAX_ROWS")
+        raise FileTooLarge(name, Message(N_("more than {limit} features (the limit): refused (split it into "
+                                            "several files)"), limit=f"{limits.MAX_ROWS:,}"), limit="MAX_ROWS")
     if not isinstance(frame, gpd.GeoDataFrame):  # an attribute-only layer: rows without geometry
         frame = gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs=4326)
     if codec:
@@ -601,11 +611,12 @@ def _check_geo_size(info: dict[str, Any], name: str) -> None:
     """
     fields, features = len(info.get("fields", ())), int(info.get("features", -1))
     if fields > limits.MAX_COLUMNS:
-        raise FileTooLarge(name, f"{fields:,} attribute fields, above the limit of {limits.MAX_COLUMNS:,}: refused",
-                           limit="MAX_COLUMNS")
+        raise FileTooLarge(name, Message(N_("{fields} attribute fields, above the limit of {limit}: refused"),
+                                         fields=f"{fields:,}", limit=f"{limits.MAX_COLUMNS:,}"), limit="MAX_COLUMNS")
     if features > limits.MAX_ROWS:  # -1: the driver cannot count without reading; read_dataframe stops then
-        raise FileTooLarge(name, f"{features:,} features, above the limit of {limits.MAX_ROWS:,}: refused (split "
-                           "it into several files)", limit="MAX_ROWS")
+        raise FileTooLarge(name, Message(N_("{features} features, above the limit of {limit}: refused (split "
+                                            "it into several files)"), features=f"{features:,}",
+                                         limit=f"{limits.MAX_ROWS:,}"), limit="MAX_ROWS")
     if max(features, 0) * max(fields, 1) > limits.MAX_CELLS:
         raise _too_many_cells(name)
 
@@ -614,15 +625,18 @@ def _single_layer(path: Path, name: str, pyogrio: Any) -> str:
     try:
         layers = [str(row[0]) for row in pyogrio.list_layers(path)]
     except Exception as exc:
-        raise UnreadableFile(name, f"not a readable GeoPackage file ({_short(exc)})") from None
+        raise UnreadableFile(name, Message(N_("not a readable {format} file ({error})"), format="GeoPackage",
+                                           error=_short(exc))) from None
     if not layers:
-        raise UnreadableFile(name, "the GeoPackage holds no layers")
+        raise UnreadableFile(name, Message(N_("the GeoPackage holds no layers")))
     if len(layers) > 1:
-        listed = ", ".join(layers[:5]) + (f" and {len(layers) - 5:,} more" if len(layers) > 5 else "")
+        listed = ", ".join(layers[:5])
+        if len(layers) > 5:
+            listed = Message(N_("{rows} and {more} more"), rows=listed, more=f"{len(layers) - 5:,}")
         raise UnreadableFile(
             name,
-            f"the GeoPackage holds {len(layers):,} layers ({listed}): "
-            "export the one to load as its own file",
+            Message(N_("the GeoPackage holds {n} layers ({listed}): export the one to load as its own file"),
+                    n=f"{len(layers):,}", listed=listed),
         )
     return layers[0]
 
@@ -632,8 +646,8 @@ def _check_shapefile_parts(path: Path, name: str) -> None:
         if _sidecar(path, ext) is None:
             raise UnreadableFile(
                 name,
-                f"the shapefile's {ext} file is missing: include .shp, .shx, .dbf "
-                "and .prj (zip them together)",
+                Message(N_("the shapefile's {ext} file is missing: include .shp, .shx, .dbf and .prj "
+                           "(zip them together)"), ext=ext),
             )
 
 
@@ -652,7 +666,8 @@ def _shapefile_codec(path: Path) -> tuple[str, list[Problem]]:
     declared = cpg.read_bytes().decode("ascii", errors="replace").strip()
     codec = _cpg_codec(declared)
     if codec is None:
-        return "auto", [_note(f"unknown encoding {declared!r} in the .cpg file: read as UTF-8 (or cp1252)")]
+        return "auto", [_note(Message(N_("unknown encoding {encoding} in the .cpg file: read as UTF-8 (or cp1252)"),
+                                    encoding=repr(declared)))]
     return codec, []
 
 
@@ -692,7 +707,7 @@ def _recode_dbf(
         if decoded is not None and not any(
             "\ufffd" in v for vals in decoded[1].values() for v in vals if isinstance(v, str)
         ):
-            notes = [*notes, _note("no .cpg file: read as UTF-8")]
+            notes = [*notes, _note(Message(N_("no .cpg file: read as UTF-8")))]
         else:
             used = "cp1252"
             decoded = decode(used)
@@ -701,7 +716,8 @@ def _recode_dbf(
                 decoded = decode(used)
             notes = [
                 *notes,
-                _note(f"no .cpg file and the text is not UTF-8: read as {used}; check accented/Urdu text"),
+                _note(Message(N_("no .cpg file and the text is not UTF-8: read as {encoding}; check accented/Urdu text"),
+                              encoding=used)),
             ]
     else:
         decoded = decode(codec)
@@ -709,9 +725,8 @@ def _recode_dbf(
             decoded = decode(codec, "replace")
             notes = [
                 *notes,
-                _note(
-                    f"some text is not valid {codec} as the .cpg file says: undecodable bytes shown as \ufffd"
-                ),
+                _note(Message(N_("some text is not valid {encoding} as the .cpg file says: undecodable bytes shown "
+                                 "as {mark}"), encoding=codec, mark="\ufffd")),
             ]
     assert decoded is not None  # latin-1 and errors="replace" always decode
     names, values = decoded
@@ -736,18 +751,19 @@ def _to_wgs84(frame: gpd.GeoDataFrame, name: str, kind: str) -> tuple[gpd.GeoDat
         if kind == "geojson":
             return frame.set_crs(4326), []  # RFC 7946: GeoJSON is WGS84 unless it says otherwise
         if not _fits_lon_lat(frame):
-            missing = (
-                "the .prj file is missing" if kind == "shapefile" else "the file names no coordinate system"
-            )
-            raise UnreadableFile(
-                name,
-                f"{missing} and the coordinates are not longitude/latitude: "
-                "include the .prj file (or export in EPSG:4326)",
-            )
-        what = "no .prj file" if kind == "shapefile" else "no coordinate system in the file"
-        return frame.set_crs(4326), [
-            _note(f"{what}: coordinates fit longitude/latitude, so EPSG:4326 is assumed")
-        ]
+            if kind == "shapefile":
+                reason = Message(N_("the .prj file is missing and the coordinates are not longitude/latitude: "
+                                    "include the .prj file (or export in EPSG:4326)"))
+            else:
+                reason = Message(N_("the file names no coordinate system and the coordinates are not "
+                                    "longitude/latitude: include the .prj file (or export in EPSG:4326)"))
+            raise UnreadableFile(name, reason)
+        if kind == "shapefile":
+            note = Message(N_("no .prj file: coordinates fit longitude/latitude, so EPSG:4326 is assumed"))
+        else:
+            note = Message(N_("no coordinate system in the file: coordinates fit longitude/latitude, so EPSG:4326 "
+                              "is assumed"))
+        return frame.set_crs(4326), [_note(note)]
     # OGC:CRS84 (what GDAL often reports for GeoJSON) is EPSG:4326 with lon/lat order: nothing to do
     if frame.crs.equals("EPSG:4326", ignore_axis_order=True):
         return frame, []
@@ -755,8 +771,9 @@ def _to_wgs84(frame: gpd.GeoDataFrame, name: str, kind: str) -> tuple[gpd.GeoDat
     try:
         frame = frame.to_crs(4326)
     except Exception as exc:
-        raise UnreadableFile(name, f"cannot reproject from {label} to EPSG:4326 ({_short(exc)})") from None
-    return frame, [_note(f"reprojected from {label} to EPSG:4326")]
+        raise UnreadableFile(name, Message(N_("cannot reproject from {crs} to EPSG:4326 ({error})"), crs=label,
+                                           error=_short(exc))) from None
+    return frame, [_note(Message(N_("reprojected from {crs} to EPSG:4326"), crs=label))]
 
 
 def _fits_lon_lat(frame: gpd.GeoDataFrame) -> bool:
@@ -792,20 +809,22 @@ def _read_zip(path: Path, name: str, known_headers: set[str] | frozenset[str]) -
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise UnreadableFile(name, f"not a valid zip archive ({_short(exc)})") from None
+        raise UnreadableFile(name, Message(N_("not a valid zip archive ({error})"), error=_short(exc))) from None
     with archive:
         members = archive.infolist()
         _check_zip_safety(members, name)
         datasets = _zip_datasets(members)
         inner = [m.filename for m in members if m.filename.lower().endswith(".zip") and not m.is_dir()]
         if not datasets and inner:  # never unpacked in turn: each level would multiply what a bomb holds
-            raise UnreadableFile(name, f"the zip holds another zip ({inner[0]}): unzip it and upload what it holds")
+            raise UnreadableFile(name, Message(N_("the zip holds another zip ({file}): unzip it and upload what it "
+                                                  "holds"), file=inner[0]))
         if not datasets:
-            raise UnreadableFile(name, "the zip holds no dataset (.shp, .geojson, .json, .gpkg, .csv, .xlsx)")
+            raise UnreadableFile(name, Message(N_("the zip holds no dataset (.shp, .geojson, .json, .gpkg, .csv, .xlsx)")))
         if len(datasets) > 1:
             listed = ", ".join(d.filename for d in datasets)
             raise UnreadableFile(
-                name, f"the zip holds {len(datasets)} datasets ({listed}): zip one at a time"
+                name, Message(N_("the zip holds {n} datasets ({listed}): zip one at a time"), n=len(datasets),
+                              listed=listed)
             )
         main = datasets[0]
         wanted = [main]
@@ -817,7 +836,8 @@ def _read_zip(path: Path, name: str, known_headers: set[str] | frozenset[str]) -
             try:
                 table = _read_plain(target, name, inner_ext, known_headers)
             except UnreadableFile as exc:
-                reason = f"{_member_path(main.filename).name} in the zip: {exc.reason}"
+                reason = Message(N_("{file} in the zip: {reason}"), file=_member_path(main.filename).name,
+                                 reason=exc.reason)
                 if isinstance(exc, FileTooLarge):
                     raise FileTooLarge(name, reason, limit=exc.limit) from None
                 raise UnreadableFile(name, reason) from None
@@ -833,14 +853,15 @@ def _check_unpacked_size(members: list[zipfile.ZipInfo], name: str, *, what: str
     """
     if len(members) > limits.MAX_ZIP_MEMBERS:
         raise FileTooLarge(
-            name, f"the {what} holds {len(members):,} files, above the limit of {limits.MAX_ZIP_MEMBERS:,}: "
-            "refused", limit="MAX_ZIP_MEMBERS",
+            name, Message(N_("the {what} holds {n} files, above the limit of {limit}: refused"), what=_WHAT[what],
+                          n=f"{len(members):,}", limit=f"{limits.MAX_ZIP_MEMBERS:,}"), limit="MAX_ZIP_MEMBERS",
         )
     total = sum(m.file_size for m in members)
     if total > limits.MAX_UNPACKED_BYTES:
         raise FileTooLarge(
-            name, f"the {what} unpacks to {_mb(total, up=True)}, above the limit of {_mb(limits.MAX_UNPACKED_BYTES)}: "
-            "refused (a zip bomb, or too much data for one upload)", limit="MAX_UNPACKED_BYTES",
+            name, Message(N_("the {what} unpacks to {size}, above the limit of {limit}: refused (a zip bomb, or too "
+                             "much data for one upload)"), what=_WHAT[what], size=_mb(total, up=True),
+                          limit=_mb(limits.MAX_UNPACKED_BYTES)), limit="MAX_UNPACKED_BYTES",
         )
 
 
@@ -850,10 +871,10 @@ def _check_zip_safety(members: list[zipfile.ZipInfo], name: str) -> None:
     for m in members:
         raw = m.filename.replace("\\", "/")
         if raw.startswith("/") or re.match(r"^[A-Za-z]:", raw) or ".." in raw.split("/"):
-            raise UnreadableFile(name, f"unsafe path in the zip: '{m.filename}' (refused)")
+            raise UnreadableFile(name, Message(N_("unsafe path in the zip: '{file}' (refused)"), file=m.filename))
         # members are copied into files of our own naming, so a link could not escape; it is still no data
         if stat.S_ISLNK(m.external_attr >> 16):
-            raise UnreadableFile(name, f"'{m.filename}' in the zip is a symbolic link (refused)")
+            raise UnreadableFile(name, Message(N_("'{file}' in the zip is a symbolic link (refused)"), file=m.filename))
 
 
 def _zip_datasets(members: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
@@ -903,7 +924,8 @@ def _extract(
                     budget -= len(chunk)
                     if budget < 0:
                         raise FileTooLarge(
-                            name, f"the zip unpacks to more than {_mb(limits.MAX_UNPACKED_BYTES)}: refused",
+                            name, Message(N_("the zip unpacks to more than {limit}: refused"),
+                                          limit=_mb(limits.MAX_UNPACKED_BYTES)),
                             limit="MAX_UNPACKED_BYTES",
                         )
                     dst.write(chunk)
@@ -911,7 +933,8 @@ def _extract(
             raise
         except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, zlib.error) as exc:
             raise UnreadableFile(
-                name, f"cannot extract {m.filename!r} from the zip ({_short(exc)})"
+                name, Message(N_("cannot extract {file} from the zip ({error})"), file=repr(m.filename),
+                              error=_short(exc))
             ) from None
         if m is main:
             main_path = target
@@ -935,6 +958,17 @@ def scratch_folder() -> Path:
     folder = paths.VAR_DIR / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+_WHAT = {"zip": Message(N_("zip")), "workbook": Message(N_("workbook"))}
+
+
+def _not_a_workbook(exc: BaseException) -> Message:
+    return Message(N_("not a readable Excel workbook ({error})"), error=_short(exc))
+
+
+def _cannot_open(exc: OSError) -> Message:
+    return Message(N_("cannot open the file ({error})"), error=str(exc.strerror or exc))
 
 
 def _note(reason: str) -> Problem:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from layers.i18n import N_
 from loaders._errors import MissingColumns
 from loaders.contracts import (
     COMBINED_ALIASES,
@@ -28,7 +29,7 @@ from loaders.contracts import (
 )
 from loaders.districts import match_district
 from loaders.geo import METRIC_CRS, WGS84, Reference, assign_admin, reference
-from loaders.problems import Problem, Report
+from loaders.problems import Message, Problem, Report
 from loaders.readers import RawTable, read_table
 from loaders.values import (
     ValueProblem,
@@ -91,13 +92,15 @@ def plan_columns(
     if unknown_targets:
         names = ", ".join(f.name for f in spec.fields)
         raise MissingColumns(
-            table.path, [f"--column {k}=... names no field of layer {spec.layer!r} ({names})" for k in unknown_targets],
+            table.path, [Message(N_("--column {field}=... names no field of layer {layer} ({names})"), field=k,
+                                 layer=repr(spec.layer), names=names) for k in unknown_targets],
             headers,
         )
     for target, header in column_map.items():
         i = _find(headers, [normalise_header(header)], used)
         if i is None:
-            raise MissingColumns(table.path, [f"{target} (the column {header!r} you named is not in the file)"], headers)
+            raise MissingColumns(table.path, [Message(N_("{field} (the column {header} you named is not in the file)"),
+                                                     field=target, header=repr(header))], headers)
         used.add(i)
         if target == "lat":
             plan.lat = i
@@ -129,9 +132,9 @@ def plan_columns(
 
     missing = [f.name for f in spec.required if f.name not in plan.fields]
     if spec.geometry == "point" and table.geometries is None and not plan.has_coordinates:
-        missing.append("lat and lon (or a Kobo _geolocation / GPS column)")
+        missing.append(Message(N_("lat and lon (or a Kobo _geolocation / GPS column)")))
     if spec.geometry == "point_or_kiln" and table.geometries is None and not plan.has_coordinates and "kiln_id" not in plan.fields:
-        missing.append("kiln_id, or lat and lon")
+        missing.append(Message(N_("kiln_id, or lat and lon")))
     if missing:
         raise MissingColumns(table.path, missing, headers)
     for i, header in enumerate(headers):
@@ -170,7 +173,7 @@ def _parse_combined(value: object) -> tuple[float, float]:
     text = str(value).strip().strip("[]()")
     parts = [p for p in re.split(r"[,\s;]+", text) if p]
     if len(parts) < 2:
-        raise ValueProblem(f"cannot read latitude and longitude from {value!r}")
+        raise ValueProblem(Message(N_("cannot read latitude and longitude from {value}"), value=repr(value)))
     lat, _ = parse_number(parts[0])
     lon, _ = parse_number(parts[1])
     return lat, lon
@@ -210,9 +213,11 @@ def _parse_field(f: Field, value: object, row: int, header: str, out: _Rows, ref
             for note in notes:
                 out.warn(row, header, value, note)
             if f.minimum is not None and number < f.minimum:
-                raise ValueProblem(f"{number:g} is below the minimum {f.minimum:g}")
+                raise ValueProblem(Message(N_("{number} is below the minimum {minimum}"), number=f"{number:g}",
+                                           minimum=f"{f.minimum:g}"))
             if f.maximum is not None and number > f.maximum:
-                raise ValueProblem(f"{number:g} is above the maximum {f.maximum:g}")
+                raise ValueProblem(Message(N_("{number} is above the maximum {maximum}"), number=f"{number:g}",
+                                           maximum=f"{f.maximum:g}"))
             return number
         if f.kind == "date":
             parsed, notes = parse_date(value)
@@ -224,12 +229,12 @@ def _parse_field(f: Field, value: object, row: int, header: str, out: _Rows, ref
         if f.kind == "district":
             pcode, reason = match_district(value)
             if pcode is None:
-                raise ValueProblem(reason or "unknown district")
+                raise ValueProblem(reason or Message(N_("unknown district")))
             return pcode
         if f.kind == "tehsil":
             return _match_tehsil(value, ref)
     except ValueProblem as problem:
-        out.error(row, header, value, str(problem))
+        out.error(row, header, value, problem.message)
     return None
 
 
@@ -242,8 +247,10 @@ def _match_tehsil(value: object, ref: Reference) -> str:
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:
-        raise ValueProblem(f"tehsil name {text!r} exists in several districts; give its P-code ({', '.join(hits)})")
-    raise ValueProblem(f"unknown tehsil {text!r}: use a COD 2022 tehsil name or P-code (e.g. PK61401)")
+        raise ValueProblem(Message(N_("tehsil name {name} exists in several districts; give its P-code ({pcodes})"),
+                                   name=repr(text), pcodes=", ".join(hits)))
+    raise ValueProblem(Message(N_("unknown tehsil {name}: use a COD 2022 tehsil name or P-code (e.g. PK61401)"),
+                               name=repr(text)))
 
 
 def validate(
@@ -298,7 +305,7 @@ def validate(
 
     for pos, (row, cells) in enumerate(zip(table.row_numbers, table.rows, strict=True)):
         if (label := _is_totals_row(cells)) is not None:
-            out.error(row, None, label, "totals row, not a record: rejected (sums are computed by the app)")
+            out.error(row, None, label, Message(N_("totals row, not a record: rejected (sums are computed by the app)")))
             records.append({})
             continue
         record: dict[str, Any] = {"source_row": row}
@@ -308,15 +315,17 @@ def validate(
             i = plan.fields[f.name]
             value = cells[i]
             if (row, headers[i]) in table.formula_cells:
-                out.error(row, headers[i], None, "formula cell with no computed value: open the file in Excel, save it, and load it again")
+                out.error(row, headers[i], None, Message(N_("formula cell with no computed value: open the file in Excel, "
+                                                            "save it, and load it again")))
                 continue
             if is_blank(value):
                 if f.required:
-                    out.error(row, headers[i], value, f"required value missing ({f.title})")
+                    out.error(row, headers[i], value, Message(N_("required value missing ({field})"),
+                                                              field=Message(f.title)))
                 continue
             parsed = _parse_field(f, value, row, headers[i], out, ref)
             if f.kind == "date" and isinstance(parsed, date) and parsed > today:
-                out.warn(row, headers[i], value, f"date {parsed.isoformat()} is in the future")
+                out.warn(row, headers[i], value, Message(N_("date {date} is in the future"), date=parsed.isoformat()))
             record[f.name] = parsed
         for name, i in plan.extras.items():
             record[name] = cells[i]
@@ -325,7 +334,8 @@ def validate(
         if spec.id_field and (ident := record.get(spec.id_field)) not in (None, ""):
             if ident in first_seen_id:
                 out.error(row, headers[plan.fields[spec.id_field]], ident,
-                          f"duplicate id {ident!r}: first seen on row {first_seen_id[ident]}")
+                          Message(N_("duplicate id {id}: first seen on row {row}"), id=repr(ident),
+                                  row=first_seen_id[ident]))
             else:
                 first_seen_id[ident] = row
 
@@ -365,7 +375,8 @@ def _read_point(table, plan, pos, row, cells, out, lats, lons) -> None:
             return
         if geom.geom_type != "Point":
             rep = geom.representative_point()
-            out.warn(row, "geometry", geom.geom_type, f"{geom.geom_type} where a point is expected: its representative point is used")
+            out.warn(row, "geometry", geom.geom_type, Message(N_("{kind} where a point is expected: its representative "
+                                                                "point is used"), kind=geom.geom_type))
             geom = rep
         lons[pos], lats[pos] = geom.x, geom.y
         return
@@ -376,7 +387,7 @@ def _read_point(table, plan, pos, row, cells, out, lats, lons) -> None:
                 return
             if is_blank(lat_v) or is_blank(lon_v):
                 col = table.columns[plan.lat if is_blank(lat_v) else plan.lon]
-                out.error(row, col, None, "one coordinate missing: both latitude and longitude are needed")
+                out.error(row, col, None, Message(N_("one coordinate missing: both latitude and longitude are needed")))
                 return
             lat, notes = parse_number(lat_v)
             lon, notes2 = parse_number(lon_v)
@@ -391,7 +402,7 @@ def _read_point(table, plan, pos, row, cells, out, lats, lons) -> None:
             return
     except ValueProblem as problem:
         col = table.columns[plan.lat if plan.lat is not None else plan.combined]
-        out.error(row, col, cells[plan.lat] if plan.lat is not None else cells[plan.combined], str(problem))
+        out.error(row, col, cells[plan.lat] if plan.lat is not None else cells[plan.combined], problem.message)
         lats[pos] = lons[pos] = np.nan
         return
     lats[pos], lons[pos] = lat, lon
@@ -422,30 +433,33 @@ def _place_points(table, spec, lats, lons, records, out: _Rows, ref: Reference, 
             if spec.geometry == "point_or_kiln" and record.get("kiln_id"):
                 continue  # placed at its kiln below
             if row not in out.rejected:
-                out.error(row, coord_col, None, "coordinates missing: a point needs latitude and longitude")
+                out.error(row, coord_col, None, Message(N_("coordinates missing: a point needs latitude and longitude")))
             continue
         if zero[pos]:
-            out.error(row, coord_col, "0, 0", "coordinates 0, 0 are a blank GPS fix, not a place")
+            out.error(row, coord_col, "0, 0", Message(N_("coordinates 0, 0 are a blank GPS fix, not a place")))
             continue
         if isinstance(district[pos], str):
             record["district_pcode"] = district[pos]
             record["tehsil_pcode"] = tehsil[pos]
             if not math.isnan(snapped[pos]):
                 out.warn(row, coord_col, f"{lats[pos]}, {lons[pos]}",
-                         f"just outside the district boundary: assigned to the nearest district ({snapped[pos]:.0f} m)")
+                         Message(N_("just outside the district boundary: assigned to the nearest district "
+                                    "({metres} m)"), metres=f"{snapped[pos]:.0f}"))
             continue
         if isinstance(district_sw[pos], str):
             out.warn(row, coord_col, f"{lats[pos]}, {lons[pos]}",
-                     "latitude and longitude were swapped: read as latitude "
-                     f"{lons[pos]}, longitude {lats[pos]}")
+                     Message(N_("latitude and longitude were swapped: read as latitude {lat}, longitude {lon}"),
+                             lat=str(lons[pos]), lon=str(lats[pos])))
             lats[pos], lons[pos] = lons[pos], lats[pos]
             record["district_pcode"] = district_sw[pos]
             record["tehsil_pcode"] = tehsil_sw[pos]
             continue
         if abs(lats[pos]) > 90 or abs(lons[pos]) > 180:
-            reason = f"not valid coordinates (latitude {lats[pos]:g}, longitude {lons[pos]:g}); are they projected metres?"
+            reason = Message(N_("not valid coordinates (latitude {lat}, longitude {lon}); are they projected metres?"),
+                             lat=f"{lats[pos]:g}", lon=f"{lons[pos]:g}")
         else:
-            reason = f"outside Punjab and Sindh (latitude {lats[pos]:.5f}, longitude {lons[pos]:.5f})"
+            reason = Message(N_("outside Punjab and Sindh (latitude {lat}, longitude {lon})"),
+                             lat=f"{lats[pos]:.5f}", lon=f"{lons[pos]:.5f}")
         out.error(row, coord_col, f"{lats[pos]}, {lons[pos]}", reason)
 
     if spec.geometry == "point_or_kiln":
@@ -475,9 +489,11 @@ def _match_kilns(table, records, lats, lons, present, out: _Rows, kilns: gpd.Geo
                         record["tehsil_pcode"] = kilns["tehsil_pcode"].values[k]
                 continue
             if not present[pos]:
-                out.error(row, "kiln_id", kiln_id, f"unknown kiln_id {kiln_id!r} and no coordinates to place the visit")
+                out.error(row, "kiln_id", kiln_id, Message(N_("unknown kiln_id {id} and no coordinates to place the visit"),
+                                                           id=repr(kiln_id)))
                 continue
-            out.warn(row, "kiln_id", kiln_id, f"unknown kiln_id {kiln_id!r}: matching by coordinates instead")
+            out.warn(row, "kiln_id", kiln_id, Message(N_("unknown kiln_id {id}: matching by coordinates instead"),
+                                                      id=repr(kiln_id)))
         point = gpd.GeoSeries(gpd.points_from_xy([lons[pos]], [lats[pos]]), crs=WGS84).to_crs(METRIC_CRS).values[0]
         hit, dist = tree.query_nearest(point, max_distance=KILN_MATCH_M, return_distance=True)
         if len(hit):
@@ -487,7 +503,8 @@ def _match_kilns(table, records, lats, lons, present, out: _Rows, kilns: gpd.Geo
         else:
             record["kiln_matched"] = "unmatched"
             out.warn(row, "lat/lon", f"{lats[pos]}, {lons[pos]}",
-                     f"no known kiln within {KILN_MATCH_M:.0f} m: kept as an unmatched visit")
+                     Message(N_("no known kiln within {metres} m: kept as an unmatched visit"),
+                             metres=f"{KILN_MATCH_M:.0f}"))
 
 
 def _check_district_rows(table: RawTable, records: list[dict[str, Any]], out: _Rows) -> None:
@@ -498,18 +515,21 @@ def _check_district_rows(table: RawTable, records: list[dict[str, Any]], out: _R
             continue
         district, tehsil = record.get("district"), record.get("tehsil")
         if tehsil and district and not tehsil.startswith(district):
-            out.error(row, "tehsil", tehsil, f"tehsil {tehsil} is not in district {district}")
+            out.error(row, "tehsil", tehsil, Message(N_("tehsil {tehsil} is not in district {district}"), tehsil=tehsil,
+                                                     district=district))
             continue
         key = (district, tehsil)
         if key in seen:
-            where = f"tehsil {tehsil}" if tehsil else f"district {district}"
-            out.error(row, "district", district, f"second committee row for {where}: first on row {seen[key]}")
+            where = (Message(N_("tehsil {tehsil}"), tehsil=tehsil) if tehsil
+                     else Message(N_("district {district}"), district=district))
+            out.error(row, "district", district, Message(N_("second committee row for {where}: first on row {row}"),
+                                                         where=where, row=seen[key]))
             continue
         seen[key] = row
         record["district_pcode"] = district
         record["tehsil_pcode"] = tehsil
         if record.get("notified") == "no" and record.get("last_meeting_date"):
-            out.warn(row, "notified", "no", "marked not notified but has a last meeting date")
+            out.warn(row, "notified", "no", Message(N_("marked not notified but has a last meeting date")))
 
 
 def _frame(spec: Contract, records: list[dict[str, Any]], lats: np.ndarray, lons: np.ndarray) -> gpd.GeoDataFrame:

@@ -7,13 +7,25 @@ import re
 from datetime import date, datetime, timedelta
 from functools import cache
 
+from layers.i18n import N_
+from loaders.problems import Message
+
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")} | {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
 _DIGITS |= {0x066B: ".", 0x066C: ",", 0x060C: ","}  # Arabic decimal and thousands separators, Arabic comma
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
 class ValueProblem(ValueError):
-    """A value that cannot be read; the message is the reason shown to the user."""
+    """A value that cannot be read; the message is the reason shown to the user.
+
+    Raised with a :class:`loaders.problems.Message` (or plain English text): :attr:`message` keeps it, so the
+    reason can still be shown in another language; ``str()`` is the English text.
+    """
+
+    @property
+    def message(self) -> str:
+        """The reason as raised: a :class:`~loaders.problems.Message` when it was one."""
+        return self.args[0] if self.args and isinstance(self.args[0], str) else str(self)
 
 
 class OutsidePakistan(ValueProblem):
@@ -32,10 +44,10 @@ def parse_lat_lon(text: object) -> tuple[float, float]:
     try:
         lat, lon = (float(x) for x in str(text).split(","))
     except ValueError:
-        raise ValueProblem(f"not 'latitude, longitude': {text!r}") from None
+        raise ValueProblem(Message(N_("not 'latitude, longitude': {text}"), text=repr(text))) from None
     south, north, west, east = PAKISTAN_EXTENT
     if not (south <= lat <= north and west <= lon <= east):
-        raise OutsidePakistan(f"{text!r} is not in Pakistan")
+        raise OutsidePakistan(Message(N_("{text} is not in Pakistan"), text=repr(text)))
     return lat, lon
 
 
@@ -60,27 +72,27 @@ def parse_number(value: object) -> tuple[float, list[str]]:
     """
     notes: list[str] = []
     if isinstance(value, bool):
-        raise ValueProblem(f"expected a number, found {value!r}")
+        raise ValueProblem(Message(N_("expected a number, found {value}"), value=repr(value)))
     if isinstance(value, (int, float)):
         number = float(value)
     else:
         text, had_urdu = ascii_digits(str(value).strip())
         if had_urdu:
-            notes.append(f"Urdu/Arabic-Indic digits read as {text}")
+            notes.append(Message(N_("Urdu/Arabic-Indic digits read as {text}"), text=text))
         cleaned = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text).replace(" ", "")
         try:
             number = float(cleaned)
         except ValueError:
-            raise ValueProblem(f"not a number: {value!r}") from None
+            raise ValueProblem(Message(N_("not a number: {value}"), value=repr(value))) from None
     if not math.isfinite(number):
-        raise ValueProblem(f"not a finite number: {value!r}")
+        raise ValueProblem(Message(N_("not a finite number: {value}"), value=repr(value)))
     return number, notes
 
 
 def parse_int(value: object) -> tuple[int, list[str]]:
     number, notes = parse_number(value)
     if number != int(number):
-        raise ValueProblem(f"expected a whole number, found {value!r}")
+        raise ValueProblem(Message(N_("expected a whole number, found {value}"), value=repr(value)))
     return int(number), notes
 
 
@@ -94,7 +106,8 @@ def _make_date(year: int, month: int, day: int, raw: object) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueProblem(f"impossible date {raw!r} (day {day}, month {month}, year {year})") from None
+        raise ValueProblem(Message(N_("impossible date {value} (day {day}, month {month}, year {year})"),
+                                   value=repr(raw), day=day, month=month, year=str(year))) from None
 
 
 def excel_serial_to_date(serial: float) -> date:
@@ -114,12 +127,12 @@ def parse_date(value: object) -> tuple[date, list[str]]:
     if isinstance(value, date):
         return value, notes
     if isinstance(value, bool):
-        raise ValueProblem(f"not a date: {value!r}")
+        raise ValueProblem(Message(N_("not a date: {value}"), value=repr(value)))
     if isinstance(value, (int, float)):
         return _serial(value, value, notes), notes
     text, had_urdu = ascii_digits(str(value).strip())
     if had_urdu:
-        notes.append(f"Urdu/Arabic-Indic digits read as {text}")
+        notes.append(Message(N_("Urdu/Arabic-Indic digits read as {text}"), text=text))
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _serial(float(text), value, notes), notes
     if m := _ISO.match(text) or _YMD_SLASH.match(text):
@@ -128,10 +141,11 @@ def parse_date(value: object) -> tuple[date, list[str]]:
         first, second, year = int(m[1]), int(m[2]), int(m[3])
         if len(m[3]) == 2:
             year += 2000
-            notes.append(f"two-digit year in {value!r} read as {year}")
+            notes.append(Message(N_("two-digit year in {value} read as {year}"), value=repr(value), year=str(year)))
         if second > 12 >= first:
             # dd/mm cannot hold; a month/day date from a US-set spreadsheet is the likely cause
-            notes.append(f"{value!r} read as month/day/year (day {second} cannot be a month)")
+            notes.append(Message(N_("{value} read as month/day/year (day {day} cannot be a month)"),
+                                 value=repr(value), day=second))
             first, second = second, first
         return _make_date(year, second, first, value), notes
     for fmt in _NAMED_FORMATS:
@@ -139,16 +153,16 @@ def parse_date(value: object) -> tuple[date, list[str]]:
             return datetime.strptime(text, fmt).date(), notes
         except ValueError:
             continue
-    raise ValueProblem(f"not a date: {value!r} (use YYYY-MM-DD or DD/MM/YYYY)")
+    raise ValueProblem(Message(N_("not a date: {value} (use YYYY-MM-DD or DD/MM/YYYY)"), value=repr(value)))
 
 
 def _serial(serial: float, raw: object, notes: list[str]) -> date:
     if not math.isfinite(serial) or not 1 <= serial < 2_958_466:
-        raise ValueProblem(f"not a date: {raw!r}")
+        raise ValueProblem(Message(N_("not a date: {value}"), value=repr(raw)))
     if not 20_000 <= serial <= 80_000:  # 1954-2119: anything else is more likely a typo than a date
-        raise ValueProblem(f"number {raw!r} is not a plausible Excel date")
+        raise ValueProblem(Message(N_("number {value} is not a plausible Excel date"), value=repr(raw)))
     result = excel_serial_to_date(serial)
-    notes.append(f"Excel date number {raw!r} read as {result.isoformat()}")
+    notes.append(Message(N_("Excel date number {value} read as {date}"), value=repr(raw), date=result.isoformat()))
     return result
 
 
@@ -169,7 +183,8 @@ def parse_category(value: object, categories: dict[str, tuple[str, ...]]) -> str
     try:
         return index[_category_key(text)]
     except KeyError:
-        raise ValueProblem(f"unknown value {value!r}; allowed: {', '.join(categories)}") from None
+        raise ValueProblem(Message(N_("unknown value {value}; allowed: {allowed}"), value=repr(value),
+                                   allowed=", ".join(categories))) from None
 
 
 def parse_id(value: object) -> str:

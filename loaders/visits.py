@@ -9,8 +9,9 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from layers.i18n import N_
 from loaders.geo import Reference
-from loaders.problems import Problem, Report
+from loaders.problems import Message, Problem, Report
 from loaders.readers import RawTable
 from loaders.validate import validate
 from loaders.values import is_blank
@@ -21,8 +22,8 @@ VISIT_FIELDS = ("visit_id", "kiln_id", "visit_date", "inspector", "workers_count
 """What the visit form asks, in the order of the route sheet: the inspections contract's fields."""
 
 PERSONAL_PATTERNS = (
-    ("a CNIC number", re.compile(r"(?<!\d)\d{5}-?\d{7}-?\d(?!\d)")),
-    ("a phone number", re.compile(r"(?<![\d+])(?:\+?92[\s-]?|0)3\d{2}[\s-]?\d{7}(?!\d)")),
+    (N_("a CNIC number"), re.compile(r"(?<!\d)\d{5}-?\d{7}-?\d(?!\d)")),
+    (N_("a phone number"), re.compile(r"(?<![\d+])(?:\+?92[\s-]?|0)3\d{2}[\s-]?\d{7}(?!\d)")),
 )
 """What must never be stored with a visit: a worker's CNIC or phone number (free text is checked)."""
 
@@ -60,8 +61,9 @@ def check_visit(
     report = validate(table, "inspections", ref=ref, known_kilns=known_kilns, today=today, display_name=FORM_NAME)
     for name in ("inspector", "notes"):
         if name in values and (what := personal_data(_cell(values[name]))):
-            report.problems.append(Problem(1, name, "(not shown)", f"looks like {what}: never record workers' "
-                                           "CNIC or phone numbers; remove it"))
+            reason = Message(N_("looks like {what}: never record workers' CNIC or phone numbers; remove it"),
+                             what=Message(what))
+            report.problems.append(Problem(1, name, Message(N_("(not shown)")), reason))
             report.accepted = report.accepted.iloc[0:0]
     return report
 
