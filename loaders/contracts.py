@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from layers.i18n import N_
+
 Kind = Literal["id", "text", "int", "float", "bool", "date", "category", "district", "tehsil"]
 Geometry = Literal["point", "point_or_kiln", "district"]
 
@@ -163,7 +165,7 @@ VISIT_ACTIONS = {
 CONTRACTS: dict[str, Contract] = {
     "kilns": Contract(
         layer="kilns",
-        label="Brick kilns",
+        label=N_("Brick kilns"),
         geometry="point",
         id_field="kiln_id",
         fields=(
@@ -175,11 +177,11 @@ CONTRACTS: dict[str, Contract] = {
             Field("workers_reported", "int", minimum=0, maximum=5000, aliases=("workers", "no_of_workers")),
             Field("children_reported", "int", minimum=0, maximum=5000, aliases=("children", "no_of_children")),
         ),
-        source_note="Kiln points: satellite detections (Hamdani et al. 2025) or your own register.",
+        source_note=N_("Kiln points: satellite detections (Hamdani et al. 2025) or your own register."),
     ),
     "inspections": Contract(
         layer="inspections",
-        label="Inspection visits",
+        label=N_("Inspection visits"),
         geometry="point_or_kiln",
         id_field="visit_id",
         fields=(
@@ -205,11 +207,11 @@ CONTRACTS: dict[str, Contract] = {
             Field("action_taken", "category", categories=VISIT_ACTIONS, aliases=("action",)),
             Field("notes", "text", personal=True, aliases=("remarks", "comments", "observations")),
         ),
-        source_note="Inspection visits as recorded by labour inspectors or DVC members.",
+        source_note=N_("Inspection visits as recorded by labour inspectors or DVC members."),
     ),
     "dvcs": Contract(
         layer="dvcs",
-        label="District Vigilance Committees",
+        label=N_("District Vigilance Committees"),
         geometry="district",
         id_field=None,
         fields=(
@@ -225,11 +227,11 @@ CONTRACTS: dict[str, Contract] = {
             Field("office_lat", "float", minimum=23.0, maximum=37.5, aliases=("office_latitude", "dvc_office_lat")),
             Field("office_lon", "float", minimum=60.0, maximum=78.0, aliases=("office_longitude", "dvc_office_lon")),
         ),
-        source_note="DVC notification and meeting records.",
+        source_note=N_("DVC notification and meeting records."),
     ),
     "schools": Contract(
         layer="schools",
-        label="Schools",
+        label=N_("Schools"),
         geometry="point",
         id_field="school_id",
         fields=(
@@ -240,11 +242,11 @@ CONTRACTS: dict[str, Contract] = {
             Field("management", "category", categories=SCHOOL_MANAGEMENT, aliases=("managed_by", "sector", "ownership")),
             Field("enrolment", "int", minimum=0, maximum=20000, aliases=("enrollment", "students", "enrolled")),
         ),
-        source_note="School locations.",
+        source_note=N_("School locations."),
     ),
     "health": Contract(
         layer="health",
-        label="Health units",
+        label=N_("Health units"),
         geometry="point",
         id_field="facility_id",
         fields=(
@@ -252,11 +254,11 @@ CONTRACTS: dict[str, Contract] = {
             Field("name", "text", required=True, aliases=("facility_name", "health_facility", "hf_name", *NAME_ALIASES)),
             Field("facility_type", "category", categories=HEALTH_TYPES, aliases=("type", "category", "hf_type")),
         ),
-        source_note="Public health facility locations.",
+        source_note=N_("Public health facility locations."),
     ),
     "ngo": Contract(
         layer="ngo",
-        label="NGO services",
+        label=N_("NGO services"),
         geometry="point",
         id_field="service_id",
         fields=(
@@ -269,9 +271,23 @@ CONTRACTS: dict[str, Contract] = {
             Field("kiln_id", "id", aliases=("kiln",)),
             Field("contact_phone", "text", personal=True, aliases=("phone", "contact", "mobile")),
         ),
-        source_note="NGO service points (3W / partner reports).",
+        source_note=N_("NGO service points (3W / partner reports)."),
     ),
 }
+
+
+FIELD_TITLES = (
+    N_("Kiln id"), N_("Name"), N_("Kiln type"), N_("Owner name"), N_("Owner phone"),
+    N_("Workers reported"), N_("Children reported"), N_("Visit id"), N_("Visit date"), N_("Inspector"),
+    N_("Child labour observed"), N_("Bonded labour indicators"), N_("Advance amount pkr"),
+    N_("Workers count"), N_("Children count"), N_("Action taken"), N_("Notes"), N_("District"),
+    N_("Tehsil"), N_("Notified"), N_("Notified date"), N_("Last meeting date"), N_("Meetings last 12m"),
+    N_("Chair"), N_("Focal person"), N_("Focal phone"), N_("Office lat"), N_("Office lon"),
+    N_("School id"), N_("Level"), N_("Gender"), N_("Management"), N_("Enrolment"), N_("Facility id"),
+    N_("Facility type"), N_("Service id"), N_("Organisation"), N_("Service type"), N_("Start date"),
+    N_("End date"), N_("Contact phone"),
+)
+"""Every field's :attr:`Field.title` (its name in words), marked for the catalogue: shown as ``_(f.title)``."""
 
 
 def contract(layer: str) -> Contract:
