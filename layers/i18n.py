@@ -123,8 +123,10 @@ class Translator:
         system = "arabext" if self.urdu_digits and self.rtl else "latn"
         return self.digits(format_decimal(value, format=pattern, locale=self.locale, numbering_system=system))
 
-    def date(self, value: date | datetime | pd.Timestamp | None, style: str = "medium") -> str:
-        """A date as the language writes it: ``23 Nov 2026`` / ``23 نومبر، 2026``; ``–`` when missing."""
+    def date(self, value: date | datetime | pd.Timestamp | None, style: str = "d MMM y") -> str:
+        """A date as the language writes it: ``23 Nov 2026`` / ``23 نومبر 2026``; ``–`` when missing.
+
+        ``style`` is a CLDR pattern or ``short``/``medium``/``long``."""
         if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
             return "–"
         if isinstance(value, pd.Timestamp):
