@@ -7,14 +7,25 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from layers.i18n import N_
+
 ACTIVE_MONTHS = 6
 STATUS_ORDER = ("active", "dormant", "not_notified", "unknown")
 STATUS_LABELS = {
-    "active": "Active (met within 6 months)",
-    "dormant": "Dormant (notified, no meeting in 6 months)",
-    "not_notified": "Not notified",
-    "unknown": "No data",
+    "active": N_("Active (met within 6 months)"),
+    "dormant": N_("Dormant (notified, no meeting in 6 months)"),
+    "not_notified": N_("Not notified"),
+    "unknown": N_("No data"),
 }
+"""Each status in words (English: translate where shown, ``tr(STATUS_LABELS[s])``)."""
+STATUS_SHORT = {
+    "active": N_("Active"),
+    "dormant": N_("Dormant"),
+    "not_notified": N_("Not notified"),
+    "unknown": N_("No data"),
+}
+"""The status alone, without its explanation: ``STATUS_LABELS[s].split(" (")[0]`` as a message of its own, so
+a translated label need not be cut (Urdu has no English parenthesis to cut at)."""
 
 
 def dvc_status(dvcs: pd.DataFrame | None, district_pcodes: pd.Series, *, as_of: date) -> pd.DataFrame:

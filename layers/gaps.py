@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Mapping
@@ -19,6 +20,7 @@ import shapely
 
 from layers.catalog import LayerData
 from layers.dvc import active_tehsils, dvc_status
+from layers.i18n import N_, Translator, translator
 from loaders.geo import METRIC_CRS, WGS84
 
 VISIT_STATUSES = ("never", "overdue", "due_soon", "recent")
@@ -35,6 +37,7 @@ class Component:
     key: str
     """Name of the ``score_<key>`` column and of the weight in :attr:`GapSettings.weights`."""
     label: str
+    """In English (marked for translation: ``tr(c.label)`` where shown)."""
     kind: Literal["evidence", "context"]
     """``evidence``: recorded at an inspection visit. ``context``: anything else (time, detection, distances)."""
     default_weight: float
@@ -44,25 +47,25 @@ class Component:
 
 
 PRIORITY_COMPONENTS: tuple[Component, ...] = (
-    Component("time_since_visit", "Time since last visit", "context", 30.0,
+    Component("time_since_visit", N_("Time since last visit"), "context", 30.0,
               "Never visited: full weight. Otherwise weight × days since the last visit ÷ twice the revisit "
               "interval, at most the full weight (half the weight when a revisit falls due)."),
-    Component("prior_finding", "Finding recorded at a visit", "evidence", 25.0,
+    Component("prior_finding", N_("Finding recorded at a visit"), "evidence", 25.0,
               "A visit recorded child labour observed or bonded labour indicators."),
-    Component("children_recorded", "Children recorded", "evidence", 15.0,
+    Component("children_recorded", N_("Children recorded"), "evidence", 15.0,
               "A visit counted children at the kiln, or the kiln register reports children."),
-    Component("workers", "Workers", "context", 5.0,
+    Component("workers", N_("Workers"), "context", 5.0,
               "Weight × latest known number of workers ÷ workers_full (150), at most the full weight; "
               "the latest visit count, else the kiln register."),
-    Component("no_school", "No school nearby", "context", 8.0,
+    Component("no_school", N_("No school nearby"), "context", 8.0,
               "The nearest school is farther than school_km (2 km)."),
-    Component("no_girls_school", "No girls' primary school nearby", "context", 7.0,
+    Component("no_girls_school", N_("No girls' primary school nearby"), "context", 7.0,
               "The nearest primary school open to girls (girls or mixed) is farther than girls_school_km (2 km)."),
-    Component("no_health", "No health unit nearby", "context", 5.0,
+    Component("no_health", N_("No health unit nearby"), "context", 5.0,
               "The nearest health unit is farther than health_km (5 km)."),
-    Component("no_ngo", "No NGO service nearby", "context", 5.0,
+    Component("no_ngo", N_("No NGO service nearby"), "context", 5.0,
               "The nearest NGO service active on the as-of date is farther than ngo_km (10 km)."),
-    Component("no_active_dvc", "No active DVC", "context", 10.0,
+    Component("no_active_dvc", N_("No active DVC"), "context", 10.0,
               "The district's vigilance committee is dormant, not notified, or has no record, and no committee "
               "of the kiln's tehsil met within 6 months."),
 )
@@ -80,6 +83,7 @@ class Service:
     key: str
     """Suffix of the ``dist_<key>_m`` and ``desert_<key>`` columns; the component is ``no_<key>``."""
     label: str
+    """In English (marked for translation: ``tr(s.label)`` where shown)."""
     layer: str
     """The layer the service points come from (its districts decide where there is data)."""
     threshold: str
@@ -87,10 +91,10 @@ class Service:
 
 
 SERVICES: tuple[Service, ...] = (
-    Service("school", "school", "schools", "school_km"),
-    Service("girls_school", "girls' primary school", "schools", "girls_school_km"),
-    Service("health", "health unit", "health", "health_km"),
-    Service("ngo", "active NGO service", "ngo", "ngo_km"),
+    Service("school", N_("school"), "schools", "school_km"),
+    Service("girls_school", N_("girls' primary school"), "schools", "girls_school_km"),
+    Service("health", N_("health unit"), "health", "health_km"),
+    Service("ngo", N_("active NGO service"), "ngo", "ngo_km"),
 )
 
 
@@ -462,65 +466,119 @@ def _text(values: object, n: int) -> pd.Series:
     return pd.Series(np.broadcast_to(np.asarray(values, dtype=object), (n,)), dtype="str")
 
 
-def _number(values: pd.Series) -> pd.Series:
+def _number(values: pd.Series, tr: Translator | None = None) -> pd.Series:
     """Non-negative numbers as text with one decimal, ``30.0`` as ``30``: the numbers in reasons."""
     tenths = np.round(np.nan_to_num(values.to_numpy(dtype=float)) * 10).astype(np.int64)
     whole = pd.Series(tenths // 10).astype("str")
-    return whole.where(tenths % 10 == 0, whole + "." + pd.Series(tenths % 10).astype("str"))
+    text = whole.where(tenths % 10 == 0, whole + "." + pd.Series(tenths % 10).astype("str"))
+    return _digits(text, tr)
 
 
-def _day(values: pd.Series) -> pd.Series:
-    return _text(np.datetime_as_string(pd.to_datetime(values).to_numpy().astype("datetime64[D]")), len(values))
+def _digits(text: pd.Series, tr: Translator | None) -> pd.Series:
+    """Urdu digits where the translator writes them (``tr.digits``), once per distinct text."""
+    if tr is None or tr.digits("0") == "0":
+        return text
+    return text.map({t: tr.digits(t) for t in pd.unique(text)}).astype("str")
 
 
-def explain_parts(gaps: pd.DataFrame, settings: GapSettings | None = None) -> pd.DataFrame:
+def _day(values: pd.Series, tr: Translator | None = None) -> pd.Series:
+    """Dates as ISO text (English, as always), or as the language writes them (:meth:`Translator.date`)."""
+    days = pd.to_datetime(values).to_numpy().astype("datetime64[D]")
+    if tr is None or tr.lang == "en":
+        return _text(np.datetime_as_string(days), len(values))
+    text = {d: tr.date(pd.Timestamp(d)) for d in pd.unique(days[~np.isnat(days)])}
+    return _text([text[d] if not np.isnat(d) else "NaT" for d in days], len(values))
+
+
+def _fill(template: str, n: int, /, **values: object) -> pd.Series:
+    """``template.format(**values)`` row by row, vectorised: each value a text or a string Series of ``n``."""
+    out = _text("", n)
+    for literal, name, _, _ in string.Formatter().parse(template):
+        out = out + literal
+        if name is not None:
+            value = values[name]
+            out = out + (value.reset_index(drop=True).astype("str") if isinstance(value, pd.Series) else value)
+    return out
+
+
+FINDING_WORDS = {
+    "child labour observed and bonded labour indicators": N_("child labour observed and bonded labour indicators"),
+    "child labour observed": N_("child labour observed"),
+    "bonded labour indicators": N_("bonded labour indicators"),
+}
+"""The ``last_finding`` values of :func:`kiln_gaps` (kept in English in the table), translated where shown."""
+DVC_STATUS_WORDS = {"active": N_("active"), "dormant": N_("dormant"), "not_notified": N_("not notified"),
+                    "unknown": N_("unknown")}
+VISIT_STATUS_WORDS = {"never": N_("never"), "overdue": N_("overdue"), "due_soon": N_("due soon"),
+                      "recent": N_("recent")}
+"""Each visit status in words (``due_soon`` as "due soon"), translated where shown."""
+
+
+def explain_parts(gaps: pd.DataFrame, settings: GapSettings | None = None, *, lang: str | None = None,
+                  urdu_digits: bool = False) -> pd.DataFrame:
     """The reason for each component's points, one column per component, missing where it gave none.
 
     Findings are stated only as recorded at a visit on a date; detections, distances, workers and the
-    DVC are marked as context. Nothing says a kiln uses child or bonded labour.
+    DVC are marked as context. Nothing says a kiln uses child or bonded labour. ``lang`` (default English)
+    and ``urdu_digits`` choose the language of the reasons (:func:`layers.i18n.translator`).
     """
     settings = settings or GapSettings()
+    tr = translator(lang, urdu_digits=urdu_digits)
+    _ = tr.gettext
     n = len(gaps)
     rows = gaps.reset_index(drop=True)
     status = rows["visit_status"]
-    status_words = _text(np.select([status == "overdue", status == "due_soon"], ["overdue", "due soon"],
-                                   "not yet due"), n)
+    status_words = _text(np.select([status == "overdue", status == "due_soon"], [_("overdue"), _("due soon")],
+                                   _("not yet due")), n)
+
+    def words(column: pd.Series, table: dict[str, str]) -> pd.Series:
+        """Values of ``column`` in words: our own values translated, anything else as it is."""
+        text = column.astype("str")
+        return text.map({v: _(table[v]) if v in table else v for v in pd.unique(text)}).astype("str")
+
     reasons = {
-        "time_since_visit": ("Last visit recorded on " + _day(rows["last_visit_date"]) + ", "
-                             + _number(rows["days_since_visit"]) + " days ago, revisit every "
-                             + rows["revisit_months"].astype("str") + " months: " + status_words
-                             ).where(status != "never", "Never visited: no inspection recorded"),
-        "prior_finding": "Recorded at a visit on " + _day(rows["last_finding_date"]) + ": "
-                         + rows["last_finding"].astype("str"),
-        "children_recorded": ("Recorded at a visit on " + _day(rows["last_children_date"]) + ": "
-                              + _number(rows["children_counted"]) + " children counted at the kiln"
-                              ).where(rows["children_counted"].fillna(0) > 0,
-                                      "Kiln register: " + _number(rows["children_reported"]) + " children reported"),
-        "workers": "Context: " + _number(rows["workers_latest"]) + " workers, latest known count",
-        "no_active_dvc": ("Context: district has no active DVC ("
-                          + rows["dvc_status"].astype("str").str.replace("_", " ") + ")"
-                          ).where(rows["dvc_status"] != "unknown", "Context: no DVC record for this district"),
+        "time_since_visit": _fill(_("Last visit recorded on {date}, {days} days ago, revisit every {months} "
+                                    "months: {status}"), n,
+                                  date=_day(rows["last_visit_date"], tr), days=_number(rows["days_since_visit"], tr),
+                                  months=_digits(rows["revisit_months"].astype("str"), tr), status=status_words
+                                  ).where(status != "never", _("Never visited: no inspection recorded")),
+        "prior_finding": _fill(_("Recorded at a visit on {date}: {finding}"), n,
+                               date=_day(rows["last_finding_date"], tr),
+                               finding=words(rows["last_finding"], FINDING_WORDS)),
+        "children_recorded": _fill(_("Recorded at a visit on {date}: {n} children counted at the kiln"), n,
+                                   date=_day(rows["last_children_date"], tr), n=_number(rows["children_counted"], tr)
+                                   ).where(rows["children_counted"].fillna(0) > 0,
+                                           _fill(_("Kiln register: {n} children reported"), n,
+                                                 n=_number(rows["children_reported"], tr))),
+        "workers": _fill(_("Context: {n} workers, latest known count"), n, n=_number(rows["workers_latest"], tr)),
+        "no_active_dvc": _fill(_("Context: district has no active DVC ({status})"), n,
+                               status=words(rows["dvc_status"], DVC_STATUS_WORDS)
+                               ).where(rows["dvc_status"] != "unknown", _("Context: no DVC record for this district")),
     }
     for service in SERVICES:
         dist = rows[f"dist_{service.key}_m"]
-        threshold = f"{getattr(settings, service.threshold):g} km"
-        reasons[f"no_{service.key}"] = (f"Context: nearest {service.label} " + _number(dist / 1000)
-                                        + f" km, beyond {threshold}"
-                                        ).where(dist.notna(), f"Context: no {service.label} recorded")
+        threshold = _("{km} km").format(km=tr.digits(f"{getattr(settings, service.threshold):g}"))
+        reasons[f"no_{service.key}"] = _fill(_("Context: nearest {service} {km} km, beyond {threshold}"), n,
+                                             service=_(service.label), km=_number(dist / 1000, tr), threshold=threshold
+                                             ).where(dist.notna(),
+                                                     _("Context: no {service} recorded").format(service=_(service.label)))
+    points = _("{reason} (+{points})")
     parts = pd.DataFrame({
-        c.key: (reasons[c.key] + " (+" + _number(rows[f"score_{c.key}"]) + ")").where(rows[f"score_{c.key}"] > 0)
+        c.key: _fill(points, n, reason=reasons[c.key], points=_number(rows[f"score_{c.key}"], tr)
+                     ).where(rows[f"score_{c.key}"] > 0)
         for c in PRIORITY_COMPONENTS
     })
     parts.index = gaps.index
     return parts
 
 
-def explain(gaps: pd.DataFrame, settings: GapSettings | None = None, *, sep: str = "; ") -> pd.Series:
+def explain(gaps: pd.DataFrame, settings: GapSettings | None = None, *, sep: str = "; ", lang: str | None = None,
+            urdu_digits: bool = False) -> pd.Series:
     """Why each kiln has its priority: the reasons of :func:`explain_parts` on one line ("" when none).
 
     ``explain(...).str.split("; ")`` gives them as lists: no reason contains ``"; "``.
     """
-    parts = explain_parts(gaps, settings)
+    parts = explain_parts(gaps, settings, lang=lang, urdu_digits=urdu_digits)
     line = _text("", len(gaps))
     for key in parts:
         line = line + (sep + parts[key].reset_index(drop=True)).fillna("")

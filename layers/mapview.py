@@ -16,16 +16,30 @@ from branca.element import MacroElement, Template
 
 from layers.catalog import LayerData
 from layers.dvc import STATUS_LABELS, dvc_status
-from layers.gaps import PRIORITY_COMPONENTS, SERVICES
+from layers.gaps import PRIORITY_COMPONENTS, SERVICES, VISIT_STATUS_WORDS
 from layers.html import esc, js_data
+from layers.i18n import N_, URDU_FONT, Translator, has_rtl, translator
 from layers.summary import Window, last_visits
 from loaders.geo import Reference
 
-ATTRIBUTION = (
-    "Boundaries: OCHA/WFP COD-AB Pakistan 2022, CC BY-IGO; tehsils via pkmapr (A. Umer) · "
-    "Brick kilns: Hamdani et al. 2025, Scientific Data 12:830 (APAD), CC BY 4.0 · "
-    "Population: PBS Census 2023 · Towns: GeoNames, CC BY 4.0"
-)
+ATTRIBUTION_TEXT = N_("Boundaries: {boundaries}; tehsils via {tehsils} · Brick kilns: {kilns} · "
+                      "Population: {population} · Towns: {towns}")
+"""The wording around the sources (translated); the sources' names stay as they are."""
+ATTRIBUTION_SOURCES = {
+    "boundaries": "OCHA/WFP COD-AB Pakistan 2022, CC BY-IGO",
+    "tehsils": "pkmapr (A. Umer)",
+    "kilns": "Hamdani et al. 2025, Scientific Data 12:830 (APAD), CC BY 4.0",
+    "population": "PBS Census 2023",
+    "towns": "GeoNames, CC BY 4.0",
+}
+ATTRIBUTION = ATTRIBUTION_TEXT.format(**ATTRIBUTION_SOURCES)
+"""The sources in English (:func:`attribution` gives them in a language)."""
+
+
+def attribution(lang: str | None = None) -> str:
+    """:data:`ATTRIBUTION` in ``lang``: the wording translated around the sources' fixed names."""
+    return translator(lang)(ATTRIBUTION_TEXT).format(**ATTRIBUTION_SOURCES)
+
 
 LAYER_COLORS = {
     "kilns": "#b3361b",
@@ -37,11 +51,34 @@ LAYER_COLORS = {
 }
 DVC_COLORS = {"active": "#41ab5d", "dormant": "#fdae61", "not_notified": "#d7191c", "unknown": "#bdbdbd"}
 VISIT_AGE_BINS = (  # (upper bound in days, label, colour): evidence of a visit, greener is more recent
-    (183, "visited within 6 months", "#1a9850"),
-    (365, "6 to 12 months ago", "#a6d96a"),
-    (730, "1 to 2 years ago", "#fdae61"),
-    (100_000, "more than 2 years ago", "#d73027"),
+    (183, N_("visited within 6 months"), "#1a9850"),
+    (365, N_("6 to 12 months ago"), "#a6d96a"),
+    (730, N_("1 to 2 years ago"), "#fdae61"),
+    (100_000, N_("more than 2 years ago"), "#d73027"),
 )
+LAYER_LABELS = (N_("Brick kilns"), N_("Inspection visits"), N_("District Vigilance Committees"), N_("Schools"),
+                N_("Health units"), N_("NGO services"))
+"""The layers' labels (:data:`loaders.contracts.CONTRACTS`), marked here for the legend, which translates them."""
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    # popup values that are the contracts' own categories (as shown: "_" as a space), in words to translate;
+    # a value not listed (anything a user typed) is shown as it is
+    "yes_no": {"yes": N_("yes"), "no": N_("no")},
+    "kiln_type": {"Fixed Chimney Bull's Trench Kiln": N_("Fixed Chimney Bull's Trench Kiln"),
+                  "Zig-zag kiln": N_("Zig-zag kiln"), "other": N_("other kiln type")},
+    "level": {"primary": N_("primary"), "middle": N_("middle"), "high": N_("high"),
+              "higher secondary": N_("higher secondary")},
+    "gender": {"girls": N_("girls"), "boys": N_("boys"), "mixed": N_("mixed")},
+    "management": {"public": N_("government"), "private": N_("private"), "non formal": N_("non-formal")},
+    "facility_type": {"dispensary": N_("dispensary"), "hospital": N_("hospital")},
+    "service_type": {"non formal school": N_("non-formal school"), "mobile health camp": N_("mobile health camp"),
+                     "legal aid": N_("legal aid"), "cnic registration": N_("CNIC registration"),
+                     "social protection": N_("social protection")},
+    "action_taken": {"none": N_("no action"), "advice": N_("advice"), "children enrolled": N_("children enrolled"),
+                     "fir registered": N_("FIR registered"), "workers released": N_("workers released"),
+                     "referred": N_("referred")},
+}
+"""English popups show the values as they are; other languages show these translations (BHU, RHC, FCBK... stay)."""
+
 BASEMAP_TILES = {  # online basemaps, each with the attribution its provider requires
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors", 19),
     "satellite": (
@@ -282,7 +319,7 @@ class PointCloud(MacroElement):
     return c.k[c.p === undefined ? c.i[i] : d.combo.k[d.combo.i[i]][c.p]];
   }
   function popup(layer) {
-    var i = layer.options.bi, html = '<div class="bh-popup"><b>' + d.title + '</b>';
+    var i = layer.options.bi, html = '<div class="bh-popup"{% if this.direction %} dir="{{ this.direction }}"{% endif %}><b>' + d.title + '</b>';
     for (var f = 0; f < d.fields.length; f++) {
       var v = val(d.fields[f].c, i);
       if (v !== '') { html += '<br><span class="bh-k">' + d.fields[f].label + ':</span> ' + v; }
@@ -315,7 +352,7 @@ class PointCloud(MacroElement):
   function icon(count) {
     var s = count < 100 ? 28 : (count < 1000 ? 34 : 40);
     return L.divIcon({html: '<div style="background:' + d.color + ';width:' + s + 'px;height:' + s + 'px;line-height:' +
-      s + 'px">' + count + '</div>', className: 'bh-cluster bh-cluster-' + d.name, iconSize: L.point(s, s)});
+      s + 'px">' + {% if this.urdu_digits %}String(count).replace(/[0-9]/g, function (c) { return '۰۱۲۳۴۵۶۷۸۹'[c]; }){% else %}count{% endif %} + '</div>', className: 'bh-cluster bh-cluster-' + d.name, iconSize: L.point(s, s)});
   }
   function expand(marker, zoom) {
     marker.on('click', function () { map.setView(marker.getLatLng(), Math.min(zoom, 18)); });
@@ -338,10 +375,14 @@ class PointCloud(MacroElement):
 """
     )
 
-    def __init__(self, layer: PointLayer, *, first: bool = False, data_base: str | None = None) -> None:
+    def __init__(self, layer: PointLayer, *, first: bool = False, data_base: str | None = None,
+                 direction: str | None = None, urdu_digits: bool = False) -> None:
         super().__init__()
         self._name = f"PointCloud_{layer.name}"
         self.layer_name = layer.name
+        self.direction = "rtl" if direction == "rtl" else None
+        """``rtl``: each popup's box reads right to left (Urdu); the map itself never does."""
+        self.urdu_digits = urdu_digits
         self.scale = COORD_SCALE
         self.first = "true" if first else "false"
         payload = {
@@ -391,7 +432,8 @@ class HtmlOverlay(MacroElement):
 {% macro script(this, kwargs) %}
 (function () {
   var box = L.DomUtil.create('div', 'bh-box {{ this.css_class }}');
-  box.innerHTML = {{ this.html_json }};
+  {% if this.direction %}box.setAttribute('dir', '{{ this.direction }}');
+  {% endif %}box.innerHTML = {{ this.html_json }};
   L.DomEvent.disableClickPropagation(box);
   var map = {{ this._parent.get_name() }};
   var details = box.querySelector('details');
@@ -405,11 +447,65 @@ class HtmlOverlay(MacroElement):
 """
     )
 
-    def __init__(self, html: str, css_class: str) -> None:
+    def __init__(self, html: str, css_class: str, *, direction: str | None = None) -> None:
         super().__init__()
         self._name = f"HtmlOverlay_{css_class}"
         self.css_class = css_class
         self.html_json = js_data(html)
+        self.direction = "rtl" if direction == "rtl" else None
+        """``rtl``: the box reads right to left (``dir="rtl"`` on the box, not on the map)."""
+
+
+ARABIC_RANGE = "U+0600-06FF, U+0750-077F, U+0870-08FF, U+200C-200F, U+FB50-FDFF, U+FE70-FEFF"
+"""The unicode-range of the bundled Noto Naskh Arabic: Latin text keeps the page's own font."""
+
+
+def font_url(asset_base: str) -> str:
+    """Where the app serves the Urdu font (dashboard/static/fonts), next to the vendored scripts."""
+    return f"{asset_base.rsplit('/', 1)[0]}/fonts/{URDU_FONT.name}"
+
+
+def font_face(src: str) -> str:
+    """The ``@font-face`` of the Urdu font, from ``src`` (a URL or a ``data:`` URI), Arabic script only."""
+    return (f'@font-face{{font-family:"Bhatta Naskh";src:url("{src}") format("truetype");font-display:swap;'
+            f"unicode-range:{ARABIC_RANGE}}}")
+
+
+class RtlSupport(MacroElement):
+    """Urdu on the map: the Naskh font for Arabic script, and right-to-left boxes, popups and tooltips.
+
+    Only the boxes read right to left (each gets ``dir="rtl"`` or the ``bh-rtl`` class); the map container is
+    kept left to right, so Leaflet's panes, controls and coordinates are never mirrored.
+    """
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<style>
+{{ this.font_face }}
+.leaflet-container .bh-box,.leaflet-container .bh-popup,.leaflet-container .leaflet-tooltip{
+ font-family:"Bhatta Naskh",system-ui,sans-serif}
+.leaflet-container [dir=rtl],.leaflet-container .bh-rtl{direction:rtl;text-align:right;line-height:1.7}
+.leaflet-container [dir=rtl] .bh-sw{margin-right:0;margin-left:5px}
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+{% if this.container_ltr %}{{ this._parent.get_name() }}.getContainer().setAttribute('dir', 'ltr');{% endif %}
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, font_src: str, *, container_ltr: bool = True) -> None:
+        super().__init__()
+        self._name = "RtlSupport"
+        self.font_face = font_face(font_src)
+        self.container_ltr = container_ltr
+
+
+def _has_rtl_text(layer: PointLayer) -> bool:
+    """Whether any popup text of ``layer`` is in Arabic script (an uploaded Urdu name or note)."""
+    return any(has_rtl(v) for f in layer.popup for v in pd.unique(pd.Series(list(f.values), dtype=object))
+               if isinstance(v, str)) or has_rtl(layer.title)
 
 
 class Attribution(MacroElement):
@@ -423,10 +519,10 @@ class Attribution(MacroElement):
 """
     )
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, direction: str | None = None) -> None:
         super().__init__()
         self._name = "Attribution"
-        self.text_json = js_data(esc(text))
+        self.text_json = js_data(f'<span dir="rtl">{esc(text)}</span>' if direction == "rtl" else esc(text))
 
 
 class InitialView(MacroElement):
@@ -490,7 +586,7 @@ class AreaFollower(MacroElement):
       lines = lines || JSON.parse(document.getElementById('bh-tehsils').textContent);
       tehsils = L.featureGroup((lines[code] || []).map(function (t) {
         return L.polyline(t.lines, {color: '#555', weight: 1, dashArray: '4 3', interactive: true})
-          .bindTooltip('Tehsil: ' + t.name, {sticky: true});
+          .bindTooltip({% if this.tehsil_label %}{{ this.tehsil_label }}.replace('{name}', t.name), {sticky: true, className: 'bh-rtl'}{% else %}'Tehsil: ' + t.name, {sticky: true}{% endif %});
       })).addTo(map);
     }
     districts.eachLayer(function (l) {
@@ -527,11 +623,15 @@ class AreaFollower(MacroElement):
 """
     )
 
-    def __init__(self, ref: Reference, district_layer: folium.GeoJson) -> None:
+    def __init__(self, ref: Reference, district_layer: folium.GeoJson, *, lang: str | None = None) -> None:
         super().__init__()
         self._name = "AreaFollower"
         self.district_layer = district_layer.get_name()
-        self.tehsils = js_data(_tehsil_lines(ref))
+        tr = translator(lang)
+        self.tehsils = js_data(_tehsil_lines(ref, tr.lang))
+        # English keeps its literal; another language's label (escaped) with {name} where the tehsil goes
+        self.tehsil_label = js_data(esc(tr("Tehsil: {name}")).replace("&#123;name&#125;", "{name}")) \
+            if tr.rtl else None
 
 
 @cache
@@ -546,14 +646,17 @@ def _area_bounds(ref: Reference) -> dict[str, list[list[float]]]:
 
 
 @cache
-def _tehsil_lines(ref: Reference) -> dict[str, list[dict]]:
-    """Each district's tehsil boundaries as simplified lines with escaped names (about 200 KB)."""
+def _tehsil_lines(ref: Reference, lang: str = "en") -> dict[str, list[dict]]:
+    """Each district's tehsil boundaries as simplified lines with escaped names in ``lang`` (about 200 KB)."""
+    tr = translator(lang)
     lines = shapely.set_precision(shapely.simplify(shapely.boundary(ref.tehsils.geometry.values), 0.003), 1e-3)
     tehsils: dict[str, list] = {}
-    for district, name, line in zip(ref.tehsils["ADM2_PCODE"], ref.tehsils["ADM3_EN"], lines, strict=True):
+    for district, pcode, name, line in zip(ref.tehsils["ADM2_PCODE"], ref.tehsils["ADM3_PCODE"], ref.tehsils["ADM3_EN"],
+                                           lines, strict=True):
         parts = [line] if line.geom_type == "LineString" else list(line.geoms)
         tehsils.setdefault(district, []).append(
-            {"name": esc(name), "lines": [[[round(y, 3), round(x, 3)] for x, y in p.coords] for p in parts]})
+            {"name": esc(tr.place(pcode, name)),
+             "lines": [[[round(y, 3), round(x, 3)] for x, y in p.coords] for p in parts]})
     return tehsils
 
 
@@ -573,17 +676,20 @@ def display_boundaries(ref: Reference) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFra
     return provinces, districts
 
 
-def priority_parts(gaps: pd.DataFrame) -> list[str]:
+def priority_parts(gaps: pd.DataFrame, lang: str | None = None, *, urdu_digits: bool = False) -> list[str]:
     """Each kiln's priority parts as "label +points", largest first (the Gaps page words them in full).
 
-    Short labels repeat across kilns, so the popup text costs little in the map payload.
+    Short labels repeat across kilns, so the popup text costs little in the map payload. ``lang`` (default
+    English) translates the labels.
     """
+    tr = translator(lang, urdu_digits=urdu_digits)
     scores = gaps[[f"score_{c.key}" for c in PRIORITY_COMPONENTS]].to_numpy(dtype=float)
-    labels = np.array([c.label + (" [evidence]" if c.kind == "evidence" else "") for c in PRIORITY_COMPONENTS])
+    labels = np.array([tr("{label} [evidence]").format(label=tr(c.label)) if c.kind == "evidence" else tr(c.label)
+                       for c in PRIORITY_COMPONENTS])
     order = np.argsort(-scores, axis=1, kind="stable")
     out = []
     for row, idx in zip(scores, order, strict=True):
-        out.append(" · ".join(f"{labels[i]} +{row[i]:g}" for i in idx if row[i] > 0))
+        out.append(tr.digits(" · ".join(f"{labels[i]} +{row[i]:g}" for i in idx if row[i] > 0)))
     return out
 
 
@@ -593,15 +699,28 @@ def _visit_age_colors(days: pd.Series) -> list[str]:
     return [VISIT_AGE_BINS[min(i, len(VISIT_AGE_BINS) - 1)][2] for i in idx]
 
 
-def _fmt_date(values: pd.Series) -> list[str]:
-    return [v.date().isoformat() if pd.notna(v) else "" for v in pd.to_datetime(values, errors="coerce")]
+def _fmt_date(values: pd.Series, tr: Translator | None = None) -> list[str]:
+    """Dates as ISO text in English (as always), else as the language writes them; blank when missing."""
+    days = pd.to_datetime(values, errors="coerce")
+    if tr is None or tr.lang == "en":
+        return [v.date().isoformat() if pd.notna(v) else "" for v in days]
+    text = {v: tr.date(v) for v in days.dropna().unique()}
+    return [text[v] if pd.notna(v) else "" for v in days]
 
 
-def _source_values(frame: pd.DataFrame, default: str = "") -> list[str]:
+def _source_values(frame: pd.DataFrame, default: str = "", tr: Translator | None = None) -> list[str]:
     """Each record's source, tagged [DEMO] where synthetic."""
     src = frame["source"].fillna("").to_numpy(dtype=object) if "source" in frame else [default] * len(frame)
     synthetic = frame["synthetic"].to_numpy(dtype=bool)
-    return [f"{s} [DEMO]" if syn else s for s, syn in zip(src, synthetic, strict=True)]
+    demo = (tr or translator())("{source} [DEMO]")
+    return [demo.format(source=s) if syn else s for s, syn in zip(src, synthetic, strict=True)]
+
+
+def _our_words(values: Sequence[object], table: dict[str, str], tr: Translator) -> list[object]:
+    """Values in the view's language: our own words (``table``) translated, anything else as it is."""
+    if tr.lang == "en":
+        return list(values)
+    return [tr(table[v]) if isinstance(v, str) and v in table else v for v in values]
 
 
 def _points(data: LayerData) -> gpd.GeoDataFrame:
@@ -618,16 +737,20 @@ def point_layers(
     ``gaps`` (:func:`layers.gaps.kiln_gaps`, same index as the kilns) adds each kiln's visit status,
     priority and the reasons for it to its popup; ``visit_url`` a "Record a visit" link to it + the kiln id.
     """
-    names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
-    tehsil_names = dict(zip(ref.tehsils["ADM3_PCODE"], ref.tehsils["ADM3_EN"], strict=True))
+    tr = translator(view.lang, urdu_digits=view.urdu_digits)
+    _ = tr.gettext
+    english = tr.lang == "en"
+    names = {p: tr.place(p, n) for p, n in zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True)}
+    tehsil_names = {p: tr.place(p, n) for p, n in zip(ref.tehsils["ADM3_PCODE"], ref.tehsils["ADM3_EN"], strict=True)}
     visits = last_visits(layers["inspections"].frame, view.window)
     out: list[PointLayer] = []
+    comma = "، " if tr.rtl else ", "
 
     def place(frame: pd.DataFrame) -> PopupField:
-        places = {(t, d): ", ".join(x for x in (tehsil_names.get(t, ""), names.get(d, "")) if x)
+        places = {(t, d): comma.join(x for x in (tehsil_names.get(t, ""), names.get(d, "")) if x)
                   for t, d in frame[["tehsil_pcode", "district_pcode"]].drop_duplicates().itertuples(index=False)}
-        return PopupField("Place", [places[key] for key in zip(frame["tehsil_pcode"], frame["district_pcode"],
-                                                                 strict=True)])
+        return PopupField(_("Place"), [places[key] for key in zip(frame["tehsil_pcode"], frame["district_pcode"],
+                                                                    strict=True)])
 
     def per_point_text(frame: pd.DataFrame, values: Sequence[object]) -> list[object]:
         """Names and ids, or blanks for a layer above DETAIL_LIMIT points."""
@@ -636,31 +759,37 @@ def point_layers(
     def detail_note(frame: pd.DataFrame, note: str = "") -> str:
         if len(frame) <= DETAIL_LIMIT:
             return note
-        return f"{note} Names and ids are not shown for layers of more than {DETAIL_LIMIT:,} points.".strip()
+        more = _("Names and ids are not shown for layers of more than {n} points.").format(n=tr.num(DETAIL_LIMIT))
+        return f"{note} {more}".strip()
+
+    def number(value: float) -> str:
+        return tr.digits(f"{value:g}")
 
     builders: dict[str, Callable[[], PointLayer]] = {}
 
     def kilns() -> PointLayer:
         link = None if visit_url is None or len(layers["kilns"].frame) > DETAIL_LIMIT else \
-            ("Record a visit", visit_url, 0)
+            (_("Record a visit"), visit_url, 0)
         k = _points(layers["kilns"])
         last = k[["kiln_id"]].merge(visits[["kiln_id", "visit_date"]], on="kiln_id", how="left")
         type_label = k["kiln_type_label"].fillna(k.get("kiln_type")) if "kiln_type_label" in k else k["kiln_type"]
-        popup = [PopupField("Kiln id", per_point_text(k, k["kiln_id"].tolist())),
-                 PopupField("Type", type_label.tolist()), place(k)]
+        popup = [PopupField(_("Kiln id"), per_point_text(k, k["kiln_id"].tolist())),
+                 PopupField(_("Type"), _our_words(type_label.tolist(), VALUE_WORDS["kiln_type"], tr)), place(k)]
         if view.profile != "public":  # public: visits only as counts per area, never per kiln
-            popup.append(PopupField("Last visit in window",
-                                    [d or "none recorded" for d in _fmt_date(last["visit_date"])]))
+            popup.append(PopupField(_("Last visit in window"),
+                                    [d or _("none recorded") for d in _fmt_date(last["visit_date"], tr)]))
         if gaps is not None and view.profile != "public":  # why this kiln: the priority and its parts (layers.gaps)
             g = gaps.loc[k.index]
-            popup += [PopupField("Visit status", g["visit_status"].str.replace("_", " ").tolist()),
-                      PopupField("Priority", [f"{p:g}" for p in g["priority"]]),
-                      PopupField("Why (points)", priority_parts(g))]
-        popup.append(PopupField("Source", _source_values(k, layers["kilns"].sources[0])))
+            status = g["visit_status"].tolist() if not english else g["visit_status"].str.replace("_", " ").tolist()
+            popup += [PopupField(_("Visit status"), _our_words(status, VISIT_STATUS_WORDS, tr)),
+                      PopupField(_("Priority"), [number(p) for p in g["priority"]]),
+                      PopupField(_("Why (points)"), priority_parts(g, tr.lang, urdu_digits=tr.urdu_digits))]
+        popup.append(PopupField(_("Source"), _source_values(k, layers["kilns"].sources[0], tr)))
         return PointLayer(
-            "kilns", "Brick kiln", k.geometry.y.to_numpy(), k.geometry.x.to_numpy(),
+            "kilns", _("Brick kiln"), k.geometry.y.to_numpy(), k.geometry.x.to_numpy(),
             [LAYER_COLORS["kilns"]] * len(k), popup,
-            note=detail_note(k, "A detected kiln is context, not evidence: only recorded visit findings are evidence."),
+            note=detail_note(k, _("A detected kiln is context, not evidence: only recorded visit findings are "
+                                  "evidence.")),
             link=link,
         )
 
@@ -673,16 +802,21 @@ def point_layers(
         latest = latest[latest.geometry.notna()]
         counts = inside.groupby("kiln_id").size()
         days = (pd.Timestamp(view.window.end) - latest["visit_date"]).dt.days
+        visits_in_window = [int(counts.get(k, 1)) for k in latest["kiln_id"]]
+        yes_no = VALUE_WORDS["yes_no"]
         return PointLayer(
-            "inspections", "Inspection visit (latest in window)", latest.geometry.y.to_numpy(),
+            "inspections", _("Inspection visit (latest in window)"), latest.geometry.y.to_numpy(),
             latest.geometry.x.to_numpy(), _visit_age_colors(days),
-            [PopupField("Kiln id", latest["kiln_id"].fillna("not matched to a kiln").tolist()),
-             PopupField("Last visit", _fmt_date(latest["visit_date"])),
-             PopupField("Visits in window", [int(counts.get(k, 1)) for k in latest["kiln_id"]]),
-             PopupField("Child labour observed (recorded)", latest["child_labour_observed"].fillna("").tolist()),
-             PopupField("Bonded-labour indicators (recorded)", latest["bonded_labour_indicators"].fillna("").tolist()),
-             PopupField("Action taken", latest["action_taken"].fillna("").str.replace("_", " ").tolist()),
-             place(latest), PopupField("Source", _source_values(latest))],
+            [PopupField(_("Kiln id"), latest["kiln_id"].fillna(_("not matched to a kiln")).tolist()),
+             PopupField(_("Last visit"), _fmt_date(latest["visit_date"], tr)),
+             PopupField(_("Visits in window"), visits_in_window if english else [tr.num(n) for n in visits_in_window]),
+             PopupField(_("Child labour observed (recorded)"),
+                        _our_words(latest["child_labour_observed"].fillna("").tolist(), yes_no, tr)),
+             PopupField(_("Bonded-labour indicators (recorded)"),
+                        _our_words(latest["bonded_labour_indicators"].fillna("").tolist(), yes_no, tr)),
+             PopupField(_("Action taken"), _our_words(latest["action_taken"].fillna("").str.replace("_", " ").tolist(),
+                                                      VALUE_WORDS["action_taken"], tr)),
+             place(latest), PopupField(_("Source"), _source_values(latest, tr=tr))],
             cluster=False, radius=6,
         )
 
@@ -690,69 +824,85 @@ def point_layers(
         def build() -> PointLayer:
             data = layers[layer]
             p = _points(data)
-            popup = [PopupField("Name", per_point_text(p, p["name"].fillna("").tolist()))]
+            popup = [PopupField(_("Name"), per_point_text(p, p["name"].fillna("").tolist()))]
             for label, col in fields:
                 values = p[col] if col in p else pd.Series([""] * len(p))
-                values = _fmt_date(values) if col.endswith("_date") else values.fillna("").astype(str).str.replace("_", " ")
-                popup.append(PopupField(label, list(values)))
-            popup += [place(p), PopupField("Source", _source_values(p, data.sources[0]))]
-            return PointLayer(layer, title, p.geometry.y.to_numpy(), p.geometry.x.to_numpy(),
+                values = _fmt_date(values, tr) if col.endswith("_date") else \
+                    _our_words(values.fillna("").astype(str).str.replace("_", " ").tolist(), VALUE_WORDS.get(col, {}), tr)
+                popup.append(PopupField(_(label), list(values)))
+            popup += [place(p), PopupField(_("Source"), _source_values(p, data.sources[0], tr))]
+            return PointLayer(layer, _(title), p.geometry.y.to_numpy(), p.geometry.x.to_numpy(),
                               [LAYER_COLORS[layer]] * len(p), popup, cluster=len(p) > 300, radius=5,
                               note=detail_note(p))
         return build
 
     builders["kilns"] = kilns
     builders["inspections"] = inspections
-    builders["schools"] = service("schools", "School", [("Level", "level"), ("For", "gender"), ("Managed", "management")])
-    builders["health"] = service("health", "Health unit", [("Type", "facility_type")])
-    builders["ngo"] = service("ngo", "NGO service", [("Service", "service_type"), ("Organisation", "organisation"),
-                                                    ("Since", "start_date")])
+    builders["schools"] = service("schools", N_("School"), [(N_("Level"), "level"), (N_("For"), "gender"),
+                                                           (N_("Managed"), "management")])
+    builders["health"] = service("health", N_("Health unit"), [(N_("Type"), "facility_type")])
+    builders["ngo"] = service("ngo", N_("NGO service"), [(N_("Service"), "service_type"),
+                                                        (N_("Organisation"), "organisation"), (N_("Since"), "start_date")])
     for name in ("kilns", "schools", "health", "ngo", "inspections"):
         if name in view.layers:
             out.append(builders[name]())
     if view.desert and gaps is not None:
-        out.insert(1 if out and out[0].name == "kilns" else 0, desert_layer(gaps, view.desert, names))
+        out.insert(1 if out and out[0].name == "kilns" else 0,
+                   desert_layer(gaps, view.desert, names, lang=tr.lang, urdu_digits=tr.urdu_digits))
     return out
 
 
-def desert_layer(gaps: pd.DataFrame, service: str, district_names: dict[str, str]) -> PointLayer:
-    """Kilns farther than the threshold from the nearest ``service``: a layer of their own, ringed."""
+def desert_layer(gaps: pd.DataFrame, service: str, district_names: dict[str, str], *, lang: str | None = None,
+                 urdu_digits: bool = False) -> PointLayer:
+    """Kilns farther than the threshold from the nearest ``service``: a layer of their own, ringed.
+
+    ``district_names`` are shown as they are (pass them in ``lang`` already, :meth:`Translator.place`).
+    """
+    tr = translator(lang, urdu_digits=urdu_digits)
+    _ = tr.gettext
     spec = next(s for s in SERVICES if s.key == service)
+    label = _(spec.label)
     inside = gaps[gaps[f"desert_{service}"].fillna(False).to_numpy(dtype=bool)]
     km = inside[f"dist_{service}_m"] / 1000
-    nearest = [f"{k:.1f} km" if pd.notna(k) else f"none recorded in the {district_names.get(d, 'district')} data"
+    nearest = [_("{km} km").format(km=tr.digits(f"{k:.1f}")) if pd.notna(k) else
+               _("none recorded in the {district} data").format(district=district_names.get(d, _("district")))
                for k, d in zip(km, inside["district_pcode"], strict=True)]
     return PointLayer(
-        "deserts", f"Kiln with no {spec.label} within reach", inside.geometry.y.to_numpy(),
+        "deserts", _("Kiln with no {service} within reach").format(service=label), inside.geometry.y.to_numpy(),
         inside.geometry.x.to_numpy(), [LAYER_COLORS["deserts"]] * len(inside),
-        [PopupField("Kiln id", inside["kiln_id"].tolist()), PopupField(f"Nearest {spec.label}", nearest),
-         PopupField("Priority", [f"{p:g}" for p in inside["priority"]])],
-        radius=7, note="Distance is context, measured in a straight line; not evidence about the kiln.",
+        [PopupField(_("Kiln id"), inside["kiln_id"].tolist()),
+         PopupField(_("Nearest {service}").format(service=label), nearest),
+         PopupField(_("Priority"), [tr.digits(f"{p:g}") for p in inside["priority"]])],
+        radius=7, note=_("Distance is context, measured in a straight line; not evidence about the kiln."),
     )
 
 
 def legend_html(layers: dict[str, LayerData], view: MapView, shown: list[PointLayer]) -> str:
-    """Legend lines for what the map shows; every label escaped."""
+    """Legend lines for what the map shows, in the view's language; every label escaped."""
+    tr = translator(view.lang, urdu_digits=view.urdu_digits)
+    _ = tr.gettext
     parts = []
+    demo_tag = f" <b style='color:#7a4b00'>{esc(_('[DEMO]'))}</b>"
     for p in shown:
         data = layers[next(s.layer for s in SERVICES if s.key == view.desert)] if p.name == "deserts" \
             else layers[p.name]
-        tag = " <b style='color:#7a4b00'>[DEMO]</b>" if data.synthetic else ""
+        tag = demo_tag if data.synthetic else ""
         if p.name == "deserts":
             parts.append(f"<span class='bh-sw' style='background:{LAYER_COLORS['deserts']}'></span>"
-                         f"{esc(p.title)} ({len(p.lat):,}){tag}")
+                         f"{esc(p.title)} ({tr.num(len(p.lat))}){tag}")
         elif p.name == "inspections":
-            parts.append(f"Inspection visits ({len(p.lat):,} kilns){tag}")
-            parts += [f"<span class='bh-sw' style='background:{c}'></span>{esc(label)}" for _, label, c in VISIT_AGE_BINS]
+            parts.append(esc(_("Inspection visits ({n} kilns)").format(n=tr.num(len(p.lat)))) + tag)
+            parts += [f"<span class='bh-sw' style='background:{c}'></span>{esc(_(label))}"
+                      for _days, label, c in VISIT_AGE_BINS]
         else:
             parts.append(f"<span class='bh-sw' style='background:{LAYER_COLORS[p.name]}'></span>"
-                         f"{esc(data.label)} ({len(p.lat):,}){tag}")
+                         f"{esc(_(data.label))} ({tr.num(len(p.lat))}){tag}")
     if "dvcs" in view.layers:
-        tag = " <b style='color:#7a4b00'>[DEMO]</b>" if layers["dvcs"].synthetic else ""
-        parts.append(f"District fill: DVC status{tag}")
-        parts += [f"<span class='bh-sw bh-sq' style='background:{DVC_COLORS[s]}'></span>{esc(label)}"
+        tag = demo_tag if layers["dvcs"].synthetic else ""
+        parts.append(esc(_("District fill: DVC status")) + tag)
+        parts += [f"<span class='bh-sw bh-sq' style='background:{DVC_COLORS[s]}'></span>{esc(_(label))}"
                   for s, label in STATUS_LABELS.items()]
-    return "<details open><summary>Legend</summary>" + "<br>".join(parts) + "</details>"
+    return f"<details open><summary>{esc(_('Legend'))}</summary>" + "<br>".join(parts) + "</details>"
 
 
 def build_map(
@@ -771,6 +921,9 @@ def build_map(
     the layers after the first are fetched from files there (:func:`data_files` lists them) so the page
     parses less before the kilns show; without it the document holds everything (a file that works alone).
     """
+    tr = translator(view.lang, urdu_digits=view.urdu_digits)
+    _ = tr.gettext
+    direction = "rtl" if tr.rtl else None
     provinces, districts = display_boundaries(ref)
     m = folium.Map(location=[28.5, 70.0], zoom_start=6, tiles=None, prefer_canvas=True, control_scale=True,
                    zoom_control=True)
@@ -780,21 +933,24 @@ def build_map(
                     ("supercluster", f"{asset_base}/supercluster/supercluster.min.js")]
     m.default_css = [("leaflet_css", f"{asset_base}/leaflet/leaflet.css")]
     if view.basemap in BASEMAP_TILES:
-        url, attribution, max_zoom = BASEMAP_TILES[view.basemap]
-        folium.TileLayer(url, attr=attribution, name=view.basemap, max_zoom=max_zoom, max_native_zoom=max_zoom)\
+        url, tile_credit, max_zoom = BASEMAP_TILES[view.basemap]
+        folium.TileLayer(url, attr=tile_credit, name=view.basemap, max_zoom=max_zoom, max_native_zoom=max_zoom)\
             .add_to(m)
 
     # the view first, then the kilns (their worker indexes them while the page draws the boundaries)
     m.add_child(InitialView(ref, initial=view.district or view.province or ""))
     shown = point_layers(layers, ref, view, gaps=gaps, visit_url=visit_url)
+    if tr.rtl or any(_has_rtl_text(p) for p in shown):  # Urdu, or Urdu names uploaded: the font, and rtl boxes
+        m.add_child(RtlSupport(font_url(asset_base), container_ltr=tr.rtl))
     m.add_child(PointRuntime(asset_base))
     for i, p in enumerate(shown):  # kilns come first when shown
-        m.add_child(PointCloud(p, first=i == 0, data_base=data_base))
+        m.add_child(PointCloud(p, first=i == 0, data_base=data_base, direction=direction,
+                               urdu_digits=tr.digits("1") != "1"))
     status = dvc_status(layers["dvcs"].frame, districts["ADM2_PCODE"], as_of=view.window.end).set_index("district_pcode")
     show_dvc = "dvcs" in view.layers
     feats = districts[["ADM2_PCODE", "geometry"]].copy()
-    feats["name"] = [esc(n) for n in districts["ADM2_EN"]]
-    feats["dvc"] = [esc(STATUS_LABELS[status.at[p, "status"]]) for p in districts["ADM2_PCODE"]]
+    feats["name"] = [esc(tr.place(p, n)) for p, n in zip(districts["ADM2_PCODE"], districts["ADM2_EN"], strict=True)]
+    feats["dvc"] = [esc(_(STATUS_LABELS[status.at[p, "status"]])) for p in districts["ADM2_PCODE"]]
     fill = {p: DVC_COLORS[status.at[p, "status"]] for p in districts["ADM2_PCODE"]}
 
     def district_style(feature: dict) -> dict:
@@ -805,18 +961,21 @@ def build_map(
     district_layer = folium.GeoJson(
         feats, name="districts", style_function=district_style, smooth_factor=1.5,
         tooltip=folium.GeoJsonTooltip(fields=["name", "dvc"] if show_dvc else ["name"],
-                                      aliases=["District", "DVC"] if show_dvc else ["District"]),
+                                      aliases=[esc(_("District")), esc(_("DVC"))][:2 if show_dvc else 1],
+                                      **({"class_name": "foliumtooltip bh-rtl"} if tr.rtl else {})),
     ).add_to(m)
     folium.GeoJson(provinces, name="provinces", interactive=False,
                    style_function=lambda _: {"color": "#222", "weight": 2.2, "fill": False}).add_to(m)
 
-    m.add_child(HtmlOverlay(legend_html(layers, view, shown), "bh-legend"))
-    m.add_child(Attribution(ATTRIBUTION))
-    demo = [layers[n].label for n in view.layers if layers[n].synthetic]
+    m.add_child(HtmlOverlay(legend_html(layers, view, shown), "bh-legend", direction=direction))
+    m.add_child(Attribution(attribution(tr.lang), direction=direction))
+    demo = [_(layers[n].label) for n in view.layers if layers[n].synthetic]
     if demo:
-        m.add_child(HtmlOverlay(f"DEMO DATA on this map: {esc(', '.join(sorted(demo)))} are synthetic", "bh-demo"))
+        listed = ("، " if tr.rtl else ", ").join(sorted(demo))
+        m.add_child(HtmlOverlay(esc(_("DEMO DATA on this map: {layers} are synthetic").format(layers=listed)),
+                                "bh-demo", direction=direction))
     # no folium fit_bounds: its animated fit ends after InitialView's and would undo a district's zoom
-    m.add_child(AreaFollower(ref, district_layer))
+    m.add_child(AreaFollower(ref, district_layer, lang=tr.lang))
     return m
 
 

@@ -36,23 +36,31 @@ import pandas as pd
 import shapely
 
 from layers.catalog import LayerData
+from layers.i18n import N_, translator
 from loaders.contracts import CONTRACTS
 from loaders.geo import KILN_SOURCE, Reference
 
 PROFILES = ("internal", "official", "public")
 """From most to least open."""
+PROFILE_NAMES = {"internal": N_("internal"), "official": N_("official"), "public": N_("public")}
+"""Each profile's name as shown (the key itself in English), marked for translation."""
 PROFILE_WORDS = {
-    "internal": "everything, for internal use only",
-    "official": "no personal fields",
-    "public": "no individual visits; counts below 5 shown as < 5; sensitive points displaced",
+    "internal": N_("everything, for internal use only"),
+    "official": N_("no personal fields"),
+    "public": N_("no individual visits; counts below 5 shown as < 5; sensitive points displaced"),
 }
-"""What each profile leaves out, in words shown with it (sidebar, downloads, snapshots). No dashes: a glyph
-past the font's first 256 makes a snapshot PDF embed a second copy of its font."""
+"""What each profile leaves out, in words shown with it (sidebar, downloads, snapshots), in English: translate
+where shown (or use :func:`profile_label` with ``lang``). No dashes: a glyph past the font's first 256 makes a
+snapshot PDF embed a second copy of its font."""
 
 
-def profile_label(profile: str) -> str:
-    """``"official (no personal fields)"``: the profile and what it leaves out."""
-    return f"{_profile(profile)} ({PROFILE_WORDS[profile]})"
+def profile_label(profile: str, lang: str | None = None, *, urdu_digits: bool = False) -> str:
+    """``"official (no personal fields)"``: the profile and what it leaves out, in ``lang`` (default English)."""
+    tr = translator(lang, urdu_digits=urdu_digits)
+    return tr("{profile} ({words})").format(profile=tr(PROFILE_NAMES[_profile(profile)]),
+                                            words=tr.digits(tr(PROFILE_WORDS[profile])))
+
+
 SYSTEM_COLUMNS = ("district_pcode", "tehsil_pcode", "synthetic", "source", "geometry", "lat", "lon",
                   "kiln_type_label", "kiln_matched", "version", "district_name")
 """Columns the app adds to every record (places, provenance): shareable in every profile."""
