@@ -7,10 +7,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import _, tr
 from dashboard.resources import get_reference, get_store, session_access
 from layers.access import LOCAL_ADMIN
 from layers.catalog import all_kilns
 from layers.html import md
+from layers.i18n import N_
 from loaders.accounts import audit
 from loaders.contracts import VISIT_ACTIONS, YES_NO
 from loaders.store import VisitConflict
@@ -18,11 +20,28 @@ from loaders.visits import check_visit
 
 NOT_RECORDED = "not recorded"
 LABELS = {
-    "kiln_id": "Kiln", "visit_date": "Date of visit", "inspector": "Visited by (role or team)",
-    "workers_count": "Workers present", "children_count": "Children present",
-    "child_labour_observed": "Children seen working", "bonded_labour_indicators": "Bonded-labour indicators",
-    "advance_amount_pkr": "Advance (peshgi) owed, PKR", "action_taken": "Action taken", "notes": "Notes",
+    "kiln_id": N_("Kiln"), "visit_date": N_("Date of visit"), "inspector": N_("Visited by (role or team)"),
+    "workers_count": N_("Workers present"), "children_count": N_("Children present"),
+    "child_labour_observed": N_("Children seen working"), "bonded_labour_indicators": N_("Bonded-labour indicators"),
+    "advance_amount_pkr": N_("Advance (peshgi) owed, PKR"), "action_taken": N_("Action taken"), "notes": N_("Notes"),
 }
+"""A visit's fields as the form names them, in English: translate where shown (:func:`label`)."""
+CHOICES = {
+    NOT_RECORDED: N_("not recorded"), "yes": N_("yes"), "no": N_("no"), "none": N_("none"), "advice": N_("advice"),
+    "children_enrolled": N_("children enrolled"), "fir_registered": N_("fir registered"),
+    "workers_released": N_("workers released"), "referred": N_("referred"),
+}
+"""The form's choices (loaders.contracts YES_NO and VISIT_ACTIONS; stored as the key) in words."""
+
+
+def label(column: str | None) -> str | None:
+    """A visit field's name in the page's language (the column itself when the form has no name for it)."""
+    return _(LABELS[column]) if column in LABELS else column
+
+
+def choice(value: str) -> str:
+    """A choice of the form in words, in the page's language."""
+    return _(CHOICES[value]) if value in CHOICES else value.replace("_", " ")
 
 
 def _choice(value: object) -> str:
@@ -48,33 +67,33 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
     with st.form(f"{key}_{st.session_state.get('visit_forms_saved', 0)}"):
         c1, c2, c3 = st.columns(3)
         visit_day = old.get("visit_date")
-        visited = c1.date_input(LABELS["visit_date"], visit_day.date() if isinstance(visit_day, pd.Timestamp) else today,
+        visited = c1.date_input(label("visit_date"), visit_day.date() if isinstance(visit_day, pd.Timestamp) else today,
                                 max_value=today, format="YYYY-MM-DD")
-        who = c2.text_input(LABELS["inspector"], "" if pd.isna(old.get("inspector", None)) else old["inspector"],
-                            max_chars=120, help="A role or team, e.g. 'Labour inspector, Kasur' or 'DVC member'")
-        action = c3.selectbox(LABELS["action_taken"], [NOT_RECORDED, *VISIT_ACTIONS],
+        who = c2.text_input(label("inspector"), "" if pd.isna(old.get("inspector", None)) else old["inspector"],
+                            max_chars=120, help=_("A role or team, e.g. 'Labour inspector, Kasur' or 'DVC member'"))
+        action = c3.selectbox(label("action_taken"), [NOT_RECORDED, *VISIT_ACTIONS],
                               index=[NOT_RECORDED, *VISIT_ACTIONS].index(_choice(old.get("action_taken"))),
-                              format_func=lambda v: v.replace("_", " "))
+                              format_func=choice)
         c4, c5, c6 = st.columns(3)
-        workers = c4.number_input(LABELS["workers_count"], 0, 5000, _count(old.get("workers_count")), 1)
-        children = c5.number_input(LABELS["children_count"], 0, 5000, _count(old.get("children_count")), 1,
-                                   help="Children under 14 present at the kiln")
-        advance = c6.number_input(LABELS["advance_amount_pkr"], 0.0, 10_000_000.0,
+        workers = c4.number_input(label("workers_count"), 0, 5000, _count(old.get("workers_count")), 1)
+        children = c5.number_input(label("children_count"), 0, 5000, _count(old.get("children_count")), 1,
+                                   help=_("Children under 14 present at the kiln"))
+        advance = c6.number_input(label("advance_amount_pkr"), 0.0, 10_000_000.0,
                                   _number(old.get("advance_amount_pkr")), 1000.0)
         c7, c8 = st.columns(2)
         yes_no = [NOT_RECORDED, *YES_NO]
-        working = c7.radio(LABELS["child_labour_observed"], yes_no, horizontal=True,
+        working = c7.radio(label("child_labour_observed"), yes_no, horizontal=True, format_func=choice,
                            index=yes_no.index(_choice(old.get("child_labour_observed"))))
-        bonded = c8.radio(LABELS["bonded_labour_indicators"], yes_no, horizontal=True,
+        bonded = c8.radio(label("bonded_labour_indicators"), yes_no, horizontal=True, format_func=choice,
                           index=yes_no.index(_choice(old.get("bonded_labour_indicators"))),
-                          help="Advance (peshgi) tying the family to the kiln, restricted movement, withheld wages")
-        notes = st.text_area(LABELS["notes"], "" if pd.isna(old.get("notes", None)) else old["notes"], max_chars=2000,
-                             help="No names of workers, no phone numbers, no CNICs.")
+                          help=_("Advance (peshgi) tying the family to the kiln, restricted movement, withheld wages"))
+        notes = st.text_area(label("notes"), "" if pd.isna(old.get("notes", None)) else old["notes"], max_chars=2000,
+                             help=_("No names of workers, no phone numbers, no CNICs."))
         if edit is not None:
             c9, c10 = st.columns(2)
-            editor = c9.text_input("Your role (kept with this version)", max_chars=120)
-            why = c10.text_input("Why it changes", max_chars=300)
-        saved = st.form_submit_button("Save a new version" if edit is not None else "Record visit", type="primary")
+            editor = c9.text_input(_("Your role (kept with this version)"), max_chars=120)
+            why = c10.text_input(_("Why it changes"), max_chars=300)
+        saved = st.form_submit_button(_("Save a new version") if edit is not None else _("Record visit"), type="primary")
     if not saved:
         return
     values = {"kiln_id": kiln_id, "visit_date": visited, "inspector": who, "workers_count": workers,
@@ -88,18 +107,20 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
     store = get_store()
     report = check_visit(values, ref=ref, known_kilns=all_kilns(store, ref), today=today)
     by = (editor if edit is not None else who).strip()
-    problems = [f"**{LABELS.get(p.column, p.column)}**: {md(p.reason)}" for p in report.rejected]
+    t = tr()
+    problems = [f"**{label(p.column)}**: {md(p.render(t))}" for p in report.rejected]
     if not by:
-        problems.append(f"**{'Your role' if edit is not None else LABELS['inspector']}** is required: "
-                        "who recorded the visit is kept with it.")
+        problems.append(_("**{field}** is required: who recorded the visit is kept with it.").format(
+            field=_("Your role") if edit is not None else label("inspector")))
     access = session_access()
     district = report.accepted["district_pcode"].iloc[0] if len(report.accepted) else None
     if len(report.accepted) and not access.sees(district):  # whatever the page offered: checked on the server
-        problems.append(f"kiln {md(kiln_id)} is outside the districts {md(access.user)} may record visits in")
+        problems.append(_("kiln {kiln} is outside the districts {user} may record visits in").format(
+            kiln=md(kiln_id), user=md(access.user)))
     if not access.may("record_visits"):
-        problems.append(f"{access.user} ({access.role}) may not record visits")
+        problems.append(_("{user} ({role}) may not record visits").format(user=md(access.user), role=md(access.role)))
     if problems:
-        st.error("Not saved. " + " · ".join(problems))
+        st.error(_("Not saved. {problems}").format(problems=" · ".join(problems)))
         return
     if access is not LOCAL_ADMIN:  # the signed-in user is who recorded it; the typed role stays in the record
         by = access.user
@@ -108,15 +129,17 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
                                     expected_version=None if edit is None else expected_version,
                                     note=why if edit is not None else "", synthetic=synthetic or None)
     except (VisitConflict, ValueError) as err:
-        st.error(f"Not saved: {md(err)}")
+        st.error(_("Not saved: {error}").format(error=md(err)))
         return
     audit(store, actor=access.user, action="visit_edited" if result.version > 1 else "visit_added",
           object=f"visit {result.visit_id} (kiln {kiln_id})",
           summary=f"version {result.version}, district {district}" + (f": {why}" if edit is not None and why else ""))
     st.session_state["visit_forms_saved"] = st.session_state.get("visit_forms_saved", 0) + 1
-    st.session_state["visit_flash"] = (f"Visit {md(result.visit_id)} to kiln {md(kiln_id)} saved"
-                                       + (f" as version {result.version}" if result.version > 1 else "")
-                                       + ". The map, priorities and gap figures now include it.")
+    saved_text = (_("Visit {visit} to kiln {kiln} saved as version {version}. The map, priorities and gap figures "
+                    "now include it.") if result.version > 1 else
+                  _("Visit {visit} to kiln {kiln} saved. The map, priorities and gap figures now include it."))
+    st.session_state["visit_flash"] = saved_text.format(visit=md(result.visit_id), kiln=md(kiln_id),
+                                                        version=t.num(result.version))
     st.rerun()
 
 

@@ -15,7 +15,6 @@ import pandas as pd
 import shapely
 
 from layers.choropleth import FitOnShow
-from layers.gaps import PRIORITY_COMPONENTS
 from layers.html import esc
 from layers.i18n import N_, Translator, translator
 from layers.mapview import ATTRIBUTION, Attribution, HtmlOverlay, priority_parts
@@ -136,18 +135,8 @@ def plan_area(
 def stop_reasons(plan: RoutePlan, gaps: pd.DataFrame, *, lang: str = "en", urdu_digits: bool = False) -> pd.Series:
     """Each planned kiln's priority parts ("label +points"), by kiln id, in ``lang``."""
     planned = gaps[gaps["kiln_id"].isin(plan.stops["kiln_id"])]
-    tr = translator(lang, urdu_digits=urdu_digits)
-    if not tr.rtl:
-        return pd.Series(priority_parts(planned), index=planned["kiln_id"].to_numpy(), dtype=object)
-    _ = tr.gettext
-    labels = [_("{label} [evidence]").format(label=_(c.label)) if c.kind == "evidence" else _(c.label)
-              for c in PRIORITY_COMPONENTS]
-    scores = planned[[f"score_{c.key}" for c in PRIORITY_COMPONENTS]].to_numpy(dtype=float)
-    texts = []
-    for row in scores:
-        order = sorted(range(len(labels)), key=lambda i, row=row: -row[i])  # stable: as priority_parts orders
-        texts.append(" · ".join(f"{labels[i]} +{_g(tr, row[i])}" for i in order if row[i] > 0))
-    return pd.Series(texts, index=planned["kiln_id"].to_numpy(), dtype=object)
+    return pd.Series(priority_parts(planned, lang, urdu_digits=urdu_digits), index=planned["kiln_id"].to_numpy(),
+                     dtype=object)
 
 
 def left_out_reasons(plan: RoutePlan, *, lang: str = "en", urdu_digits: bool = False) -> pd.Series:

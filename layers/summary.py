@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from layers.catalog import LayerData
-from layers.dvc import STATUS_LABELS, dvc_status
+from layers.dvc import STATUS_LABELS, STATUS_SHORT, dvc_status
 from layers.i18n import N_, Translator, translator
 from loaders.geo import Reference
 
@@ -106,14 +106,15 @@ def area_figures(
         last = status["last_meeting_date"]
         detail = (_("last meeting {date}").format(date=_day(tr, last.date())) if pd.notna(last)
                   else _("no meeting recorded"))
-        figures.append(Figure(_("DVC"), _(STATUS_LABELS[status["status"]]).split(" (")[0],
+        code = status["status"]
+        figures.append(Figure(_("DVC"), _(STATUS_SHORT[code]),
                               " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic,
                               note=detail if status["status"] != "unknown" else _("no DVC record for this district")))
     else:
         pcodes = in_area(ref.districts.rename(columns={"ADM2_PCODE": "district_pcode"}), None, province)["district_pcode"]
         statuses = dvc_status(layers["dvcs"].frame, pcodes, as_of=window.end)["status"].value_counts()
         counts = [_("{n} {status}").format(n=tr.num(statuses.get(s, 0)),
-                                           status=_(STATUS_LABELS[s]).split(" (")[0].lower()) for s in STATUS_LABELS]
+                                           status=_(STATUS_SHORT[s]).lower()) for s in STATUS_LABELS]
         figures.append(Figure(_("Districts with an active DVC"),
                               _("{n} of {total}").format(n=tr.num(statuses.get("active", 0)), total=tr.num(len(pcodes))),
                               " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic,

@@ -9,17 +9,21 @@ from streamlit_folium import st_folium
 
 from dashboard.exports import download
 from dashboard.flow import end_page, internal_only
+from dashboard.i18n import _, tr
 from dashboard.resources import get_gap_report, get_layers, get_reference, static_map_url
 from dashboard.visit_form import show_flash, visit_form
 from layers.export import to_csv_bytes
 from layers.gaps import GapSettings
+from layers.i18n import N_
 from layers.mapview import ATTRIBUTION
 from layers.osrm import OsrmError, osrm_matrix, osrm_url_from_env
 from layers.route_export import google_maps_links, route_gpx, route_kml
 from layers.route_map import (
     day_places,
     district_office,
+    left_out_reasons,
     plan_area_by_road,
+    plan_assumptions,
     route_map,
     start_picker,
     stop_reasons,
@@ -29,6 +33,12 @@ from layers.route_map import (
 from layers.route_sheet import route_sheet_pdf
 from layers.routing import RouteSettings
 from loaders.values import ValueProblem, parse_lat_lon
+
+STOP_COLUMNS = {"day": N_("Day"), "order": N_("Stop"), "kiln_id": N_("Kiln"), "arrival": N_("Arrival"),
+                "departure": N_("Departure"), "leg_km": N_("Km from the last stop"), "cum_km": N_("Km so far"),
+                "priority": N_("Priority")}
+"""The stops table's columns as an Urdu page names them (English pages keep the column names)."""
+LEFT_OUT_COLUMNS = {"kiln_id": N_("Kiln"), "priority": N_("Priority"), "reason": N_("Why it is left out")}
 
 
 def _parse_start(text: str) -> tuple[float, float] | None:
@@ -41,21 +51,26 @@ def _parse_start(text: str) -> tuple[float, float] | None:
 
 ref = get_reference()
 state = st.session_state["view"]
-st.markdown("#### Inspection route")
-internal_only(state.profile, "Routes list kilns with their visits one by one")
+t = tr()
+lang = {"lang": state.lang, "urdu_digits": state.urdu_digits}  # of every text the layers write for this page
+st.markdown(_("#### Inspection route"))
+internal_only(state.profile, N_("Routes list kilns with their visits one by one"))
 if not state.district:
-    st.info("Choose a district in the sidebar: a route starts from its district office.")
+    st.info(_("Choose a district in the sidebar: a route starts from its district office."))
     end_page()
 
 names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
+district_name = t.place(state.district, names[state.district])
 tehsils = ref.tehsils[ref.tehsils["ADM2_PCODE"] == state.district]
-tehsil_names = dict(zip(tehsils["ADM3_PCODE"], tehsils["ADM3_EN"], strict=True))
-office_point, office = district_office(get_layers()["dvcs"].frame, ref.district_hq, state.district)
+tehsil_names = {pcode: t.place(pcode, name) for pcode, name in zip(tehsils["ADM3_PCODE"], tehsils["ADM3_EN"], strict=True)}
+office_point, office = district_office(get_layers()["dvcs"].frame, ref.district_hq, state.district, lang=state.lang)
 outline = ref.districts.set_index("ADM2_PCODE").geometry.get(state.district)
 report = get_gap_report(state.end, GapSettings())
 gaps = report.kilns[report.kilns["district_pcode"] == state.district]
+demo_layers = tuple(_(label) for label in report.synthetic)
 if report.synthetic:
-    st.warning(f"**DEMO DATA** — the priorities use {', '.join(report.synthetic)}, which are synthetic.", icon="⚠️")
+    st.warning(_("**DEMO DATA** — the priorities use {layers}, which are synthetic.").format(
+        layers=("، " if t.rtl else ", ").join(demo_layers)), icon="⚠️")
 show_flash()
 
 start_key = f"route_start_{state.district}"  # typed, or set by a click on the picker map below
@@ -64,11 +79,12 @@ if clicked := st.session_state.pop("route_start_clicked", None):
     # set here, in the run that draws the input: a run that does not draw a widget drops its key's value
     st.session_state[start_key] = clicked
 # outside the form: a value set from a map click must stick (a form keeps its own copy until submitted)
-start_text = st.text_input("Start and end (lat, lon)", key=start_key,
-                           help=f"Default: {office}. The district's headquarters town (GeoNames) unless "
-                           "its DVC record gives the office's coordinates (office_lat, office_lon)")
-with st.expander(f"Pick the start on a map (default: {office})"):
-    picked = st_folium(start_picker(outline, office=office_point, office_name=office),
+start_text = st.text_input(_("Start and end (lat, lon)"), key=start_key,
+                           help=_("Default: {office}. The district's headquarters town (GeoNames) unless "
+                                  "its DVC record gives the office's coordinates (office_lat, office_lon)").format(
+                               office=office))
+with st.expander(_("Pick the start on a map (default: {office})").format(office=office)):
+    picked = st_folium(start_picker(outline, office=office_point, office_name=office, lang=state.lang),
                        key=f"route_picker_{state.district}", height=380, use_container_width=True,
                        returned_objects=["last_clicked"])
     click = (picked or {}).get("last_clicked")
@@ -76,39 +92,46 @@ with st.expander(f"Pick the start on a map (default: {office})"):
         st.session_state["route_last_click"] = click
         st.session_state["route_start_clicked"] = f"{click['lat']:.5f}, {click['lng']:.5f}"
         st.rerun()
-    st.caption("Click where the route starts and ends; the coordinates go into the box above.")
+    st.caption(_("Click where the route starts and ends; the coordinates go into the box above."))
 
 with st.form("route"):
     c1, c2, c3 = st.columns(3)
-    tehsil = c1.selectbox("Area", [None, *sorted(tehsil_names, key=tehsil_names.get)],
-                          format_func=lambda t: f"All of {names[state.district]}" if t is None else
-                          f"{tehsil_names[t]} tehsil")
-    days = c1.number_input("Days", 1, 10, 1)
-    hours = c2.number_input("Working hours per day", 1.0, 14.0, 8.0, 0.5)
-    visit_min = c2.number_input("Minutes per visit", 5, 240, 45, 5)
-    km = c3.number_input("Distance budget per day (km, 0 = none)", 0.0, 1000.0, 120.0, 10.0,
-                         help="Or give the fuel below: the budget is then litres × km per litre")
-    recent = c3.number_input("Skip kilns visited within (days)", 0, 365, 30)
-    litres = c1.number_input("Or fuel per day (litres, 0 = use km)", 0.0, 200.0, 0.0, 1.0)
-    per_litre = c2.number_input("Km per litre of the vehicle", 2.0, 60.0, 12.0, 0.5,
-                                help="About 12 for a car, 35 to 45 for a motorcycle")
+    tehsil = c1.selectbox(_("Area"), [None, *sorted(tehsil_names, key=tehsil_names.get)],
+                          format_func=lambda code: _("All of {district}").format(district=district_name)
+                          if code is None else _("{tehsil} tehsil").format(tehsil=tehsil_names[code]))
+    days = c1.number_input(_("Days"), 1, 10, 1)
+    hours = c2.number_input(_("Working hours per day"), 1.0, 14.0, 8.0, 0.5)
+    visit_min = c2.number_input(_("Minutes per visit"), 5, 240, 45, 5)
+    km = c3.number_input(_("Distance budget per day (km, 0 = none)"), 0.0, 1000.0, 120.0, 10.0,
+                         help=_("Or give the fuel below: the budget is then litres × km per litre"))
+    recent = c3.number_input(_("Skip kilns visited within (days)"), 0, 365, 30)
+    litres = c1.number_input(_("Or fuel per day (litres, 0 = use km)"), 0.0, 200.0, 0.0, 1.0)
+    per_litre = c2.number_input(_("Km per litre of the vehicle"), 2.0, 60.0, 12.0, 0.5,
+                                help=_("About 12 for a car, 35 to 45 for a motorcycle"))
     ranked = gaps.sort_values("priority", ascending=False)
     options = ranked["kiln_id"].tolist()
-    must = st.multiselect("Kilns that must be visited", options, max_selections=20)
-    skip = st.multiselect("Kilns to leave out today", options)
+    must = st.multiselect(_("Kilns that must be visited"), options, max_selections=20)
+    skip = st.multiselect(_("Kilns to leave out today"), options)
     c4, c5 = st.columns(2)
-    factor = c4.number_input("Road factor (road km ÷ straight km)", 1.0, 3.0, 1.3, 0.05)
-    speed = c5.number_input("Average speed (km/h)", 5.0, 100.0, 35.0, 5.0)
-    go = st.form_submit_button("Plan route", type="primary")
+    factor = c4.number_input(_("Road factor (road km ÷ straight km)"), 1.0, 3.0, 1.3, 0.05)
+    speed = c5.number_input(_("Average speed (km/h)"), 5.0, 100.0, 35.0, 5.0)
+    go = st.form_submit_button(_("Plan route"), type="primary")
+
+
+def g(value: float) -> str:
+    """A number as ``{:g}`` writes it, in the page's digits."""
+    return t.digits(f"{value:g}")
+
 
 start = _parse_start(start_text)
 if start is None:
-    st.error(f"Start must be 'latitude, longitude' in Pakistan, e.g. {office_point[0]:.4f}, {office_point[1]:.4f}; "
-             f"got {start_text!r}.")
+    st.error(_("Start must be 'latitude, longitude' in Pakistan, e.g. {lat}, {lon}; got {typed}.").format(
+        lat=f"{office_point[0]:.4f}", lon=f"{office_point[1]:.4f}", typed=repr(start_text)))
     end_page()
 if litres:
     km = round(litres * per_litre, 1)
-    st.caption(f"Distance budget from the fuel: {litres:g} litres × {per_litre:g} km per litre = {km:g} km per day.")
+    st.caption(_("Distance budget from the fuel: {litres} litres × {per_litre} km per litre = {km} km per day.").format(
+        litres=g(litres), per_litre=g(per_litre), km=g(km)))
 settings = RouteSettings(road_factor=factor, speed_kmh=speed, minutes_per_visit=float(visit_min),
                          hours_per_day=float(hours), km_budget=km or None, days=int(days),
                          skip_visited_within_days=int(recent) or None)
@@ -119,17 +142,18 @@ try:  # road distances when the server's administrator configured an OSRM server
 except OsrmError as error:
     road_url, road_problem = None, str(error)
 if go:
-    with st.spinner("Choosing and ordering kilns…" + (" Asking the road server…" if road_url else "")):
+    with st.spinner(_("Choosing and ordering kilns…") + (" " + _("Asking the road server…") if road_url else "")):
         road = plan_area_by_road(gaps, road=osrm_matrix(road_url) if road_url else None, problem=road_problem,
-                                 district=state.district, tehsil=tehsil, start=start, as_of=state.end,
+                                 lang=state.lang, district=state.district, tehsil=tehsil, start=start, as_of=state.end,
                                  settings=settings, must_visit=must, skip=skip)
     st.session_state.update(route_plan=road, route_key=key)
 road = st.session_state.get("route_plan") if st.session_state.get("route_key") == key else None
 if road is None:
-    st.caption(f"{len(gaps):,} detected kilns in {names[state.district]}. Set the budget and press *Plan route*. "
-               + (f"Distances and times come from the road server at {road_url}." if road_url else
-                  "Distances are straight lines × the road factor, at the average speed (no road server is "
-                  "configured: set BHATTA_OSRM_URL)."))
+    st.caption(_("{n} detected kilns in {district}. Set the budget and press *Plan route*.").format(
+        n=t.num(len(gaps)), district=district_name) + " "
+               + (_("Distances and times come from the road server at {url}.").format(url=road_url) if road_url else
+                  _("Distances are straight lines × the road factor, at the average speed (no road server is "
+                    "configured: set BHATTA_OSRM_URL).")))
     end_page()
 
 plan = road.plan
@@ -137,49 +161,59 @@ for message in (*road.notes, *plan.messages):
     st.warning(message)
 totals = plan.routes
 c = st.columns(4)
-c[0].metric("Kilns planned", f"{len(plan.stops)} of {len(gaps):,}")
-c[1].metric("Priority covered", f"{plan.total_priority:,.0f}")
-c[2].metric("Distance", f"{totals['km'].sum():.0f} km" + (f" / {km * days:.0f}" if km else ""))
-c[3].metric("Time", f"{totals['minutes'].sum() / 60:.1f} h / {hours * days:g} h")
-st.caption(plan.assumptions)
-html = route_map(plan, office=office, outline=outline, demo=report.synthetic).get_root().render()
+c[0].metric(_("Kilns planned"), _("{planned} of {total}").format(planned=t.num(len(plan.stops)), total=t.num(len(gaps))))
+c[1].metric(_("Priority covered"), t.num(plan.total_priority))
+c[2].metric(_("Distance"), _("{km} km").format(km=t.digits(f"{totals['km'].sum():.0f}"))
+            + (f" / {t.digits(f'{km * days:.0f}')}" if km else ""))
+c[3].metric(_("Time"), _("{hours} h / {budget} h").format(hours=t.digits(f"{totals['minutes'].sum() / 60:.1f}"),
+                                                          budget=g(hours * days)))
+assumptions = plan_assumptions(plan, server=road.server, **lang)
+st.caption(assumptions)
+html = route_map(plan, office=office, outline=outline, demo=demo_layers, **lang).get_root().render()
 st.iframe(static_map_url(html), height=520)
 
-why = stop_reasons(plan, gaps)
+why = stop_reasons(plan, gaps, **lang)
 table = plan.stops[["day", "order", "kiln_id", "arrival", "departure", "leg_km", "cum_km", "priority"]].round(1)
 st.dataframe(table.assign(why=table["kiln_id"].map(why)), hide_index=True,
-             column_config={"why": st.column_config.TextColumn("Why (points)", width="large")})
-st.markdown("**Left out, and why**")
-st.dataframe(plan.dropped[["kiln_id", "priority", "reason"]].sort_values("priority", ascending=False),
-             hide_index=True, height=260)
+             column_config={"why": st.column_config.TextColumn(_("Why (points)"), width="large"),
+                            **({column: _(label) for column, label in STOP_COLUMNS.items()} if t.rtl else {})})
+st.markdown(_("**Left out, and why**"))
+left_out = plan.dropped[["kiln_id", "priority", "reason"]].assign(reason=left_out_reasons(plan, **lang))
+st.dataframe(left_out.sort_values("priority", ascending=False), hide_index=True, height=260,
+             column_config={column: _(label) for column, label in LEFT_OUT_COLUMNS.items()} if t.rtl else None)
 
-places = day_places(plan, office=office)
-title = f"Inspection route, {names[state.district]}, {state.end.isoformat()}"
+places = day_places(plan, office=office, **lang)
+title = _("Inspection route, {district}, {date}").format(district=district_name,
+                                                          date=t.date(state.end) if t.rtl else state.end.isoformat())
 sources = [*report.sources, ATTRIBUTION]
 c = st.columns(5)
-download(c[0], "GPX (OsmAnd, Organic Maps)", route_gpx(places, title=title, note=plan.assumptions),
+download(c[0], _("GPX (OsmAnd, Organic Maps)"), route_gpx(places, title=title, note=assumptions, **lang),
          "route.gpx", "application/gpx+xml", key="route_gpx", what="route GPX")
-download(c[1], "KML (Google Earth)", route_kml(places, title=title, note=plan.assumptions), "route.kml",
+download(c[1], _("KML (Google Earth)"), route_kml(places, title=title, note=assumptions, **lang), "route.kml",
          "application/vnd.google-earth.kml+xml", key="route_kml", what="route KML")
 download(c[2], "CSV", to_csv_bytes(plan.stops, sources=sources, synthetic=bool(report.synthetic),
-                                   notes=[plan.assumptions]), "route.csv", "text/csv", key="route_csv", what="route CSV")
-download(c[3], "Route sheet (PDF)", route_sheet_pdf(places, title=title, rows=stop_rows(plan, why), outline=outline,
-                                                  demo=report.synthetic, sources=sources, assumptions=plan.assumptions),
+                                   notes=[assumptions]), "route.csv", "text/csv", key="route_csv", what="route CSV")
+download(c[3], _("Route sheet (PDF)"), route_sheet_pdf(places, title=title, rows=stop_rows(plan, why, **lang),
+                                                     outline=outline, demo=demo_layers, sources=sources,
+                                                     assumptions=assumptions, **lang),
          "route-sheet.pdf", "application/pdf", key="route_pdf", what="route sheet PDF")
 for number, day in enumerate(places, start=1):
     links = google_maps_links(day)
     if links:
-        st.markdown(f"Day {number} in Google Maps: " + " · ".join(f"[leg {i}]({u})" for i, u in enumerate(links, 1)))
-download(c[4], "Visit sheet (CSV)", to_csv_bytes(visit_template(plan), sources=sources, synthetic=False,
-                                                notes=["Fill visit_date and the findings of each kiln visited, "
-                                                       "then: bhatta import FILE --layer inspections"]),
+        st.markdown(_("Day {number} in Google Maps: {legs}").format(
+            number=t.num(number), legs=" · ".join(f"[{_('leg {i}').format(i=t.num(i))}]({u})"
+                                                  for i, u in enumerate(links, 1))))
+download(c[4], _("Visit sheet (CSV)"), to_csv_bytes(visit_template(plan), sources=sources, synthetic=False,
+                                                   notes=[_("Fill visit_date and the findings of each kiln visited, "
+                                                            "then: bhatta import FILE --layer inspections")]),
          "visit-sheet.csv", "text/csv", key="route_visit_sheet", what="visit sheet CSV",
-         help="The planned kilns with blank findings: fill it in and load it on the Load data page (layer: "
-              "inspection visits) or with `bhatta import`")
+         help=_("The planned kilns with blank findings: fill it in and load it on the Load data page (layer: "
+                "inspection visits) or with `bhatta import`"))
 
-st.markdown("**Record a visit at a planned kiln**")
+st.markdown(_("**Record a visit at a planned kiln**"))
 planned = plan.stops.sort_values(["day", "order"])
-stop_label = {r.kiln_id: f"Day {r.day}, stop {r.order}: {r.kiln_id}" for r in planned.itertuples()}
-kiln = st.selectbox("Kiln", list(stop_label), format_func=stop_label.get, key="route_visit_kiln")
+stop_label = {r.kiln_id: _("Day {day}, stop {stop}: {kiln}").format(day=t.num(r.day), stop=t.num(r.order), kiln=r.kiln_id)
+              for r in planned.itertuples()}
+kiln = st.selectbox(_("Kiln"), list(stop_label), format_func=stop_label.get, key="route_visit_kiln")
 if kiln:
     visit_form(kiln, key="route_visit", today=date.today())
