@@ -9,6 +9,7 @@ import math
 import re
 import stat
 import tempfile
+import unicodedata
 import warnings
 import zipfile
 import zlib
@@ -172,6 +173,8 @@ def _read_csv(
     except OSError as exc:
         raise UnreadableFile(name, _cannot_open(exc)) from None
     text, encoding, notes = _decode(data, name)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     if not text.strip():
         raise UnreadableFile(name, Message(N_("file is empty")))
     delimiter, text = _delimiter(text, tab)
@@ -223,19 +226,36 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 
 
 def _bomless_utf16(data: bytes) -> str | None:
-    """UTF-16 without a byte-order mark, recognised by the NUL half of every ASCII character."""
+    """UTF-16 without a byte-order mark, recognised by the NUL half of every ASCII character.
+
+    Text mostly in Urdu has few ASCII characters (delimiters, digits, line ends): the high byte of its letters is
+    0x06 (Arabic, U+0600-06FF) or 0x07/0xFB-0xFE (supplement and presentation forms), so those count with the
+    NULs as long as some NULs are there and the other half of the pairs has next to none.
+    """
     sample = data[:4096]
     sample = sample[: len(sample) - len(sample) % 2]
     pairs = len(sample) // 2
     if pairs < 2 or b"\x00" not in sample:
         return None
-    even = sum(1 for i in range(0, len(sample), 2) if sample[i] == 0) / pairs
-    odd = sum(1 for i in range(1, len(sample), 2) if sample[i] == 0) / pairs
-    if odd >= 0.4 and even < 0.05:
-        return "utf-16-le"
-    if even >= 0.4 and odd < 0.05:
-        return "utf-16-be"
+    even, odd = sample[0::2], sample[1::2]
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        nul = high.count(0) / pairs
+        if low.count(0) / pairs >= 0.05 or nul == 0:
+            continue
+        arabic = sum(high.count(b) for b in _ARABIC_HIGH_BYTES) / pairs
+        if nul >= 0.4 or nul + arabic >= 0.8:
+            return encoding
     return None
+
+
+_ARABIC_HIGH_BYTES = (0x06, 0x07, 0x08, 0xFB, 0xFC, 0xFD, 0xFE)
+
+
+def _nfc(value: Any) -> Any:
+    """Text in Unicode's composed form (NFC): Urdu typed on different keyboards matches and stays as written."""
+    if isinstance(value, str) and not value.isascii():
+        return unicodedata.normalize("NFC", value)
+    return value
 
 
 def _delimiter(text: str, tab: bool) -> tuple[str, str]:
@@ -320,7 +340,7 @@ def _read_workbook(
                           n=len(with_data), sheet=sheet.title, others=others))
         )
     sheet.reset_dimensions()  # read-only mode trusts the stored dimension, which some writers get wrong
-    cells = _bounded(sheet.iter_rows(values_only=True), name)
+    cells = _bounded((map(_nfc, row) for row in sheet.iter_rows(values_only=True)), name)
     # Cached values hide which cells are formulas; reading the formulas is a second slow pass, so
     # it is skipped when the sheet's XML holds none.
     formulas = _formula_cells(path, sheet.title, cells) if _may_hold_formulas(path, sheet) else set()
@@ -587,11 +607,11 @@ def _read_geo(path: Path, name: str, kind: str) -> RawTable:
         frame, notes = _recode_dbf(frame, codec, notes)
     frame, crs_notes = _to_wgs84(frame, name, kind)
     attributes = frame.drop(columns=frame.geometry.name)
-    rows = [[_py_value(v) for v in rec] for rec in attributes.itertuples(index=False, name=None)]
+    rows = [[_nfc(_py_value(v)) for v in rec] for rec in attributes.itertuples(index=False, name=None)]
     return RawTable(
         path=path,
         format=kind,
-        columns=_column_names(list(attributes.columns), len(attributes.columns)),
+        columns=_column_names([_nfc(c) for c in attributes.columns], len(attributes.columns)),
         rows=rows,
         row_numbers=list(range(1, len(rows) + 1)),
         geometries=list(frame.geometry),
