@@ -16,6 +16,7 @@ from pathlib import Path
 from loaders.contracts import LAYERS
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+DEFAULT_LANGUAGE = "en"
 
 UNDERCOUNT_NOTE = "satellite detections undercount; 'no kilns detected' is not zero kilns"
 PRIORITY_RULE = ("Priority = sum of the weighted components shown; detections and distances are context, "
@@ -363,16 +364,20 @@ def cmd_priorities(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _start_point(text: str | None, ref, district: str, dvcs) -> tuple[tuple[float, float], str]:
-    """``--start LAT,LON``, or the district's office (layers.route_map.district_office); with a name for the files."""
+def _start_point(text: str | None, ref, district: str, dvcs, *, lang: str = DEFAULT_LANGUAGE
+                 ) -> tuple[tuple[float, float], str]:
+    """``--start LAT,LON``, or the district's office (layers.route_map.district_office); with a name for the files
+    (in ``lang``)."""
     if text is None:
         from layers.route_map import district_office
 
-        return district_office(dvcs, ref.district_hq, district)
+        return district_office(dvcs, ref.district_hq, district, lang=lang)
+    from layers.i18n import translator
     from loaders.values import OutsidePakistan, ValueProblem, parse_lat_lon
 
+    _ = translator(lang).gettext
     try:
-        return parse_lat_lon(text), "Start"
+        return parse_lat_lon(text), _("Start")
     except OutsidePakistan:
         raise CommandError(f"--start {text!r} is not in Pakistan: give LAT,LON, latitude first") from None
     except ValueProblem:
@@ -401,6 +406,14 @@ def _road_server(text: str | None):
     return (osrm_matrix(url) if url else None), None
 
 
+def _route_title(tr, about: dict[str, str], as_of: date) -> str:
+    """The title of a route's files (and of its console text, in English)."""
+    _ = tr.gettext
+    return _("Inspection route, {district} ({pcode}), {date}").format(
+        district=tr.place(about["pcode"], about["name"]), pcode=about["pcode"],
+        date=tr.date(as_of) if tr.rtl else as_of.isoformat())
+
+
 def cmd_route(args: argparse.Namespace) -> int:
     """Plan a day's (or days') route in a district, print it, and write GPX/KML/PDF when asked."""
     for name in ("hours", "km", "days"):
@@ -409,9 +422,10 @@ def cmd_route(args: argparse.Namespace) -> int:
             raise CommandError(f"--{name} must be positive, got {value}")
     import pandas as pd
 
+    from layers.i18n import ENGLISH
     from layers.mapview import ATTRIBUTION
     from layers.route_export import route_gpx, route_kml
-    from layers.route_map import day_places, plan_area_by_road, stop_reasons, stop_rows
+    from layers.route_map import day_places, plan_area_by_road, plan_assumptions, stop_reasons, stop_rows
     from layers.route_sheet import route_sheet_pdf
     from layers.routing import RouteSettings
 
@@ -427,19 +441,28 @@ def cmd_route(args: argparse.Namespace) -> int:
         print(f"bhatta: the road server could not be used: {road_problem}; planning with the great-circle "
               f"estimate instead", file=sys.stderr)
     about = _district_about(ref, district)
-    title = f"Inspection route, {about['name']} ({district}), {report.as_of.isoformat()}"
-    places = day_places(plan, office=office)
-    why = stop_reasons(plan, gaps)
+    title = _route_title(ENGLISH, about, report.as_of)  # the console's
     written = []
-    for path, make in ((args.gpx, lambda: route_gpx(places, title=title, note=plan.assumptions).encode()),
-                       (args.kml, lambda: route_kml(places, title=title, note=plan.assumptions).encode()),
-                       (args.pdf, lambda: route_sheet_pdf(places, title=title, rows=stop_rows(plan, why),
-                                                          outline=ref.districts.set_index("ADM2_PCODE").geometry[district],
-                                                          demo=report.synthetic, sources=[*report.sources, ATTRIBUTION],
-                                                          assumptions=plan.assumptions))):
-        if path:
-            Path(path).write_bytes(make())
-            written.append(path)
+    if args.gpx or args.kml or args.pdf:  # the files are in --lang
+        tr = _translator(args)
+        lang = {"lang": tr.lang, "urdu_digits": tr.urdu_digits}
+        file_title = _route_title(tr, about, report.as_of)
+        file_office = (_start_point(args.start, ref, district, layers["dvcs"].frame, lang=tr.lang)[1]
+                       if tr.lang != ENGLISH.lang else office)
+        places = day_places(plan, office=file_office, **lang)
+        note = plan_assumptions(plan, server=road.server, **lang)
+        for path, make in (
+                (args.gpx, lambda: route_gpx(places, title=file_title, note=note, **lang).encode()),
+                (args.kml, lambda: route_kml(places, title=file_title, note=note, **lang).encode()),
+                (args.pdf, lambda: route_sheet_pdf(
+                    places, title=file_title, rows=stop_rows(plan, stop_reasons(plan, gaps, **lang), **lang),
+                    outline=ref.districts.set_index("ADM2_PCODE").geometry[district],
+                    demo=[tr.gettext(label) for label in report.synthetic], sources=[*report.sources, ATTRIBUTION],
+                    assumptions=note, **lang))):
+            if path:
+                Path(path).write_bytes(make())
+                written.append(path)
+    why = stop_reasons(plan, gaps)
     if args.json:
         last = road.report
         road_server = None if matrix is None and not road_problem else {
@@ -478,6 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", default=os.environ.get("BHATTA_USER"),
                         help=f"run as this account when sign-in is configured (default $BHATTA_USER; password from "
                              f"${PASSWORD_ENV} or typed): the command sees what the user sees in the app")
+    _language_options(parser, default=os.environ.get(LANG_ENV) or DEFAULT_LANGUAGE)
     sub = parser.add_subparsers(dest="command", required=True)
     add_parsers(sub)
     for name, help_text in (("check", "validate a file without storing it"),
@@ -542,7 +566,39 @@ def build_parser() -> argparse.ArgumentParser:
     for p in (sub.choices["gaps"], sub.choices["priorities"], sub.choices["route"]):
         p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the figures describe (default today)")
         p.add_argument("--json", action="store_true", help="print JSON (null where there is no data)")
+    for name in FILE_COMMANDS:  # also after the command: `bhatta brief --lang ur ...`
+        _language_options(sub.choices[name], default=argparse.SUPPRESS)
     return parser
+
+
+LANG_ENV = "BHATTA_LANG"
+FILE_COMMANDS = ("snapshot", "brief", "route")
+"""The commands that write files for people to read: they are written in ``--lang``."""
+
+
+def _language_options(parser: argparse.ArgumentParser, *, default: str) -> None:
+    from layers.i18n import LANGUAGES
+
+    parser.add_argument("--lang", choices=tuple(LANGUAGES), default=default,
+                        help=f"the language of the files made (snapshot, brief, route sheet, GPX/KML names): "
+                             f"{', '.join(f'{k} {v}' for k, v in LANGUAGES.items())} (default ${LANG_ENV} or "
+                             f"{DEFAULT_LANGUAGE}); the console stays in English")
+    parser.add_argument("--urdu-digits", action="store_true", default=False if default != argparse.SUPPRESS
+                        else argparse.SUPPRESS, help="write the numbers of Urdu files with Urdu digits (۱۲۳)")
+
+
+def _check_language(args: argparse.Namespace) -> None:
+    from layers.i18n import LANGUAGES
+
+    if args.lang not in LANGUAGES:  # from $BHATTA_LANG: argparse checks only what is typed
+        raise CommandError(f"${LANG_ENV} takes one of {', '.join(LANGUAGES)}, got {args.lang!r}")
+
+
+def _translator(args: argparse.Namespace):
+    """The Translator of the files a command writes (``--lang``, ``--urdu-digits``)."""
+    from layers.i18n import translator
+
+    return translator(args.lang, urdu_digits=args.urdu_digits)
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
@@ -571,7 +627,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     shared = redact_layers(layers, args.profile, ref=ref,
                            shareable=store.shared_columns())
     view = MapView(window=Window(*default_window(as_of)), layers=frozenset(shown), district=district,
-                   province=args.province, profile=args.profile)
+                   province=args.province, profile=args.profile, lang=args.lang, urdu_digits=args.urdu_digits)
     if args.format == "html":
         from layers.gaps import kiln_gaps
         from layers.map_export import standalone_map
@@ -613,7 +669,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     access = _access(store, args, district=district, ref=ref)
     _profile(access, args.profile)
     layers = load_layers(store, ref=ref)
-    data = brief(district, layers, ref, profile=args.profile, as_of=as_of, window=Window(*default_window(as_of)))
+    data = brief(district, layers, ref, profile=args.profile, as_of=as_of, window=Window(*default_window(as_of)),
+                 lang=args.lang, urdu_digits=args.urdu_digits)
     try:
         out.write_bytes(data)
     except OSError as error:
@@ -672,6 +729,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in FILE_COMMANDS:
+            _check_language(args)
         if args.command == "check":
             return cmd_check(args)
         if args.command == "import":

@@ -180,6 +180,16 @@ def shown(text: str) -> str:
     return visual(text) if _VISUAL_MIRRORS or not has_rtl(text) else _mirror_brackets(text, visual(text))
 
 
+def _fit(text: str, width: float, font: str, size: float) -> str:
+    """``text``, or as many of its first words as fit in ``width`` followed by "…" (one line of a page header)."""
+    words = text.split()
+    for n in range(len(words), 0, -1):
+        line = " ".join(words[:n]) + ("" if n == len(words) else "…")
+        if stringWidth(shown(line), font, size) <= width:
+            return line
+    return text
+
+
 def draw_line(canvas, text: str, *, x: float, y: float, font: str, size: float, align: str = "left") -> None:
     """One line on a reportlab canvas; text with Arabic script shaped, in display order, read back logically."""
     canvas.setFont(font, size)
@@ -304,7 +314,7 @@ def route_sheet_pdf(
         rtl_font = sheet.urdu
         if demo_text:
             canvas.setFillColor(colors.HexColor("#7a4b00"))
-            flag = demo_text[:150]
+            flag = demo_text[:150] if not tr.rtl else _fit(demo_text, A4[0] - 30 * mm, rtl_font, 7)
             if tr.rtl:
                 draw_line(canvas, flag, x=A4[0] - 15 * mm, y=A4[1] - 9 * mm, font=rtl_font, size=7, align="right")
             else:
