@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from layers.dvc import STATUS_LABELS, dvc_status
+from layers.i18n import N_, Translator, translator
 from loaders.geo import WGS84, Reference
 
 Level = Literal["district", "tehsil"]
@@ -37,27 +38,28 @@ class IndexPart:
 
 
 INDEX_PARTS: tuple[IndexPart, ...] = (
-    IndexPart("not_recent", "Kilns not visited recently", 0.30,
-              "Share of detected kilns never inspected or overdue for a revisit: the core gap, so the largest weight.",
-              "no inspection data"),
-    IndexPart("no_active_dvc", "No active DVC", 0.15,
-              "1 when the district's vigilance committee has not met within 6 months (or is not notified); at "
-              "tehsil level 0 when the tehsil's own committee is active.",
-              "no DVC record", ("district", "tehsil")),
-    IndexPart("kiln_density", "Kiln density", 0.15,
-              "Detected kilns per 100,000 residents, divided by the highest district's figure: many kilns per "
-              "resident means much kiln work for the district's services. District level only (no tehsil "
-              "population).",
-              "no population figure", ("district",)),
-    IndexPart("desert_school", "School desert", 0.10,
-              "Share of kilns with no school within reach.", "no school data"),
-    IndexPart("desert_girls_school", "Girls' school desert", 0.10,
-              "Share of kilns with no primary school open to girls (girls' or mixed) within reach.",
-              "no girls' school data"),
-    IndexPart("desert_health", "Health desert", 0.10,
-              "Share of kilns with no health unit within reach.", "no health unit data"),
-    IndexPart("desert_ngo", "NGO service desert", 0.10,
-              "Share of kilns with no NGO service within reach.", "no NGO service data"),
+    IndexPart("not_recent", N_("Kilns not visited recently"), 0.30,
+              N_("Share of detected kilns never inspected or overdue for a revisit: the core gap, so the largest "
+                 "weight."),
+              N_("no inspection data")),
+    IndexPart("no_active_dvc", N_("No active DVC"), 0.15,
+              N_("1 when the district's vigilance committee has not met within 6 months (or is not notified); at "
+                 "tehsil level 0 when the tehsil's own committee is active."),
+              N_("no DVC record"), ("district", "tehsil")),
+    IndexPart("kiln_density", N_("Kiln density"), 0.15,
+              N_("Detected kilns per 100,000 residents, divided by the highest district's figure: many kilns per "
+                 "resident means much kiln work for the district's services. District level only (no tehsil "
+                 "population)."),
+              N_("no population figure"), ("district",)),
+    IndexPart("desert_school", N_("School desert"), 0.10,
+              N_("Share of kilns with no school within reach."), N_("no school data")),
+    IndexPart("desert_girls_school", N_("Girls' school desert"), 0.10,
+              N_("Share of kilns with no primary school open to girls (girls' or mixed) within reach."),
+              N_("no girls' school data")),
+    IndexPart("desert_health", N_("Health desert"), 0.10,
+              N_("Share of kilns with no health unit within reach."), N_("no health unit data")),
+    IndexPart("desert_ngo", N_("NGO service desert"), 0.10,
+              N_("Share of kilns with no NGO service within reach."), N_("no NGO service data")),
 )
 """The parts of the underserved index. Index = 100 × Σ weightᵢ·partᵢ / Σ weightᵢ over the parts of the level.
 
@@ -66,7 +68,19 @@ their remaining weights are renormalised. A part that is missing for an area mak
 missing there (with ``no_data_reason`` naming the input): the other parts are never silently averaged.
 """
 
-NO_KILNS = "no kilns detected"
+NO_KILNS = N_("no kilns detected")
+REASON_SEP = "; "
+"""Between the reasons of ``no_data_reason`` (kept in English in the tables: see :func:`reason_text`)."""
+
+
+def reason_text(reason: object, lang: str | None = None) -> str:
+    """A ``no_data_reason`` ("no inspection data; no DVC record") in ``lang``, each reason translated."""
+    if not isinstance(reason, str) or not reason:
+        return ""
+    tr = translator(lang)
+    if tr.lang == "en":
+        return reason
+    return ("؛ " if tr.rtl else REASON_SEP).join(tr(r) for r in reason.split(REASON_SEP))
 SHARE_COLUMNS = ("share_not_recent", "share_never", "share_visited_12m", *(f"share_desert_{s}" for s in SERVICES))
 SENSITIVE_COUNTS = ("visits_12m", "kilns_visited_12m", "kilns_with_finding", "kilns_covered", "visits",
                     "visits_with_finding")
@@ -144,7 +158,7 @@ def _add_index(columns: dict[str, np.ndarray], level: str) -> None:
     index = 100 * (values @ weights) / weights.sum()  # NaN in any part -> NaN: no silent averaging
     columns["underserved_index"] = np.where(has_kilns, index, np.nan)
     missing = [np.where(np.isnan(values[:, i]) & has_kilns, p.missing, "") for i, p in enumerate(parts)]
-    reasons = np.array(["; ".join(r for r in row if r) for row in zip(*missing, strict=True)], dtype=object)
+    reasons = np.array([REASON_SEP.join(r for r in row if r) for row in zip(*missing, strict=True)], dtype=object)
     columns["no_data_reason"] = np.where(has_kilns, reasons, NO_KILNS).astype(object)
 
 
@@ -523,8 +537,10 @@ def visits_per_month(
     return out.drop(columns="month").astype({"visits": "int64", "visits_with_finding": "int64"})
 
 
-def _format_count(value: object) -> str:
-    return "no data" if pd.isna(value) else f"{int(value):,}"
+def _format_count(value: object, no_data: str = "no data", num: object = None) -> str:
+    if pd.isna(value):
+        return no_data
+    return num(int(value)) if num is not None else f"{int(value):,}"
 
 
 def suppress_small(
@@ -533,8 +549,13 @@ def suppress_small(
     small_count: int = 5,
     columns: tuple[str, ...] = SENSITIVE_COUNTS,
     base: str = "kilns",
+    lang: str | None = None,
+    urdu_digits: bool = False,
 ) -> pd.DataFrame:
     """Display strings of an area table, small counts hidden; the numbers themselves stay in ``frame``.
+
+    ``lang`` (default English) writes the words, numbers, dates, area names (``name`` with ``pcode``),
+    provinces, DVC status labels and no-data reasons in that language; the rule is the same.
 
     Rule, with ``small_count`` = 5:
 
@@ -552,7 +573,13 @@ def suppress_small(
     -------
     DataFrame with the same index and columns (geometry left out), every cell a string.
     """
-    hidden = f"< {small_count}"
+    tr = translator(lang, urdu_digits=urdu_digits)
+    _ = tr.gettext
+    english = tr.lang == "en"
+    no_data = _("no data")
+    hidden = tr.digits(f"< {small_count}")
+    hidden_kilns = _("< {n} kilns").format(n=tr.num(small_count))
+    num = None if english else tr.num
     few = frame[base].lt(small_count).to_numpy() if base in frame else np.zeros(len(frame), dtype=bool)
     shown: dict[str, list[str]] = {}
     for col in frame.columns:
@@ -560,24 +587,45 @@ def suppress_small(
         if isinstance(values.dtype, gpd.array.GeometryDtype):
             continue
         if col in columns:
-            text = [hidden if pd.notna(v) and v < small_count else _format_count(v) for v in values]
+            text = [hidden if pd.notna(v) and v < small_count else _format_count(v, no_data, num) for v in values]
         elif col == base or col in ("tehsil_committees", "tehsil_committees_active", "active_committees"):
-            text = [_format_count(v) for v in values]
+            text = [_format_count(v, no_data, num) for v in values]
         elif col == "share_visited_12m" and "kilns_visited_12m" in frame:  # share of a count that is hidden
             counts = frame["kilns_visited_12m"]
-            text = ["no data" if pd.isna(v) else f"{hidden} kilns" if f or c < small_count else f"{v:.0%}"
+            text = [no_data if pd.isna(v) else hidden_kilns if f or c < small_count else tr.digits(f"{v:.0%}")
                     for v, f, c in zip(values, few, counts, strict=True)]
         elif col.startswith(("share_", "part_")) or col in ("coverage", "underserved_index"):
             pattern = "{:.0f}" if col == "underserved_index" else "{:.2f}" if col.startswith("part_") else "{:.0%}"
-            text = ["no data" if pd.isna(v) else f"{hidden} kilns" if f else pattern.format(v)
+            text = [no_data if pd.isna(v) else hidden_kilns if f else tr.digits(pattern.format(v))
                     for v, f in zip(values, few, strict=True)]
         elif col in ("kilns_per_100k", "kilns_per_active_dvc", "population"):
-            missing = "no active DVC" if col == "kilns_per_active_dvc" else "no data"
-            pattern = "{:,.1f}" if col == "kilns_per_100k" else "{:,.0f}"
-            text = [missing if pd.isna(v) else pattern.format(v) for v in values]
+            missing = _("no active DVC") if col == "kilns_per_active_dvc" else no_data
+            decimals = 1 if col == "kilns_per_100k" else 0
+            pattern = "{:,.1f}" if decimals else "{:,.0f}"
+            text = [missing if pd.isna(v) else pattern.format(v) if english else tr.num(v, decimals) for v in values]
         elif pd.api.types.is_datetime64_any_dtype(values):
-            text = ["" if pd.isna(v) else v.date().isoformat() for v in values]
+            text = ["" if pd.isna(v) else v.date().isoformat() if english else tr.date(v) for v in values]
         else:
             text = ["" if v is None or (np.ndim(v) == 0 and pd.isna(v)) else str(v) for v in values]
+            if not english:
+                text = _translated_column(frame, col, text, tr)
         shown[col] = text
     return pd.DataFrame(shown, index=frame.index, dtype=object)
+
+
+STATUS_LABEL_OF = {label: label for label in STATUS_LABELS.values()}
+PROVINCE_NAMES = {"Punjab": N_("Punjab"), "Sindh": N_("Sindh")}
+
+
+def _translated_column(frame: pd.DataFrame, col: str, text: list[str], tr: Translator) -> list[str]:
+    """A text column of an area table in ``tr``'s language: area and province names, DVC status labels and
+    no-data reasons (anything else, P-codes included, as it is)."""
+    if col == "name" and "pcode" in frame:
+        return [tr.place(p, t) if t else t for p, t in zip(frame["pcode"].astype(str), text, strict=True)]
+    if col == "province":
+        return [tr(PROVINCE_NAMES[t]) if t in PROVINCE_NAMES else t for t in text]
+    if col == "status_label":
+        return [tr(t) if t in STATUS_LABEL_OF else t for t in text]
+    if col == "no_data_reason":
+        return [reason_text(t, tr.lang) for t in text]
+    return text

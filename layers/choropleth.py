@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 from branca.element import MacroElement, Template
 
+from layers.areas import reason_text
 from layers.html import esc, js_data
-from layers.mapview import ATTRIBUTION, Attribution, HtmlOverlay
+from layers.i18n import translator
+from layers.mapview import Attribution, HtmlOverlay, RtlSupport, attribution, font_url
 
 NO_DATA_COLOR = "#d9d9d9"
 NO_DATA_PATTERN = "4 3"  # dashed outline as well as grey: "no data" must not read as the palest class
@@ -67,6 +69,8 @@ def choropleth_map(
     colors: Sequence[str] = INDEX_COLORS,
     outline: gpd.GeoDataFrame | None = None,
     asset_base: str = "/app/static/vendor",
+    lang: str | None = None,
+    urdu_digits: bool = False,
 ) -> folium.Map:
     """A map of ``areas`` filled by ``value`` in classes, grey and dashed where there is no data.
 
@@ -81,15 +85,22 @@ def choropleth_map(
         Labels of the demo-data layers behind the figures: flagged on the map.
     outline
         Boundaries drawn over the areas for orientation (the district around its hexagons).
+    lang, urdu_digits
+        Language of the legend, the no-data reasons, the demo flag and the attribution (default English);
+        ``title``, the ``fields`` labels and ``labels`` come from the caller in that language already
+        (:func:`layers.areas.suppress_small` takes ``lang``). ``demo`` is translated here.
     """
+    tr = translator(lang, urdu_digits=urdu_digits)
+    _ = tr.gettext
+    direction = "rtl" if tr.rtl else None
     m = folium.Map(location=[28.5, 70.0], zoom_start=6, tiles=None, prefer_canvas=True, control_scale=True)
     m.default_js = [("leaflet", f"{asset_base}/leaflet/leaflet.js")]
     m.default_css = [("leaflet_css", f"{asset_base}/leaflet/leaflet.css")]
     classes = classify(areas[value], bins)
     feats = gpd.GeoDataFrame({"cls": classes}, geometry=areas.geometry.values, crs=areas.crs)
-    for column, _ in fields:
+    for column, _label in fields:
         feats[column] = [esc(v) for v in labels[column]]
-    feats["reason"] = [esc(r) if r else "" for r in areas["no_data_reason"].fillna("")]
+    feats["reason"] = [esc(reason_text(r, tr.lang)) if r else "" for r in areas["no_data_reason"].fillna("")]
 
     def style(feature: dict) -> dict:
         cls = feature["properties"]["cls"]
@@ -98,10 +109,11 @@ def choropleth_map(
                     "fillOpacity": 0.6}
         return {"color": "#555", "weight": 0.8, "fillColor": colors[cls], "fillOpacity": 0.8}
 
-    tooltip_fields = [c for c, _ in fields] + ["reason"]
+    tooltip_fields = [c for c, _label in fields] + ["reason"]
     folium.GeoJson(
         feats, style_function=style,
-        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[label for _, label in fields] + ["No data"]),
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[label for _c, label in fields] + [esc(_("No data"))],
+                                      **({"class_name": "foliumtooltip bh-rtl"} if tr.rtl else {})),
     ).add_to(m)
     if outline is not None and len(outline):
         folium.GeoJson(outline[["geometry"]], interactive=False,
@@ -111,13 +123,19 @@ def choropleth_map(
     legend = [f"<b>{esc(title)}</b>"]
     for i, color in enumerate(colors):
         hi = bins[i + 1] if i + 2 < len(bins) else round(bins[-1])
-        legend.append(f"<span class='bh-sw bh-sq' style='background:{color}'></span>{bins[i]:g} to {hi:g}")
+        span = _("{low} to {high}").format(low=tr.digits(f"{bins[i]:g}"), high=tr.digits(f"{hi:g}"))
+        legend.append(f"<span class='bh-sw bh-sq' style='background:{color}'></span>{esc(span)}")
     legend.append(f"<span class='bh-sw bh-sq' style='background:{NO_DATA_COLOR};border-style:dashed'></span>"
-                  "no data (not zero: an input is missing, or no kilns detected)")
-    m.add_child(HtmlOverlay("<details open><summary>Legend</summary>" + "<br>".join(legend) + "</details>",
-                            "bh-legend"))
+                  + esc(_("no data (not zero: an input is missing, or no kilns detected)")))
+    legend_word = esc(_("Legend"))
+    m.add_child(HtmlOverlay(f"<details open><summary>{legend_word}</summary>" + "<br>".join(legend)
+                            + "</details>", "bh-legend", direction=direction))
     if demo:
-        m.add_child(HtmlOverlay(f"DEMO DATA behind these figures: {esc(', '.join(demo))} are synthetic", "bh-demo"))
-    m.add_child(Attribution(ATTRIBUTION))
+        listed = ("، " if tr.rtl else ", ").join(_(d) for d in demo)
+        m.add_child(HtmlOverlay(esc(_("DEMO DATA behind these figures: {layers} are synthetic").format(layers=listed)),
+                                "bh-demo", direction=direction))
+    m.add_child(Attribution(attribution(tr.lang), direction=direction))
+    if tr.rtl:
+        m.add_child(RtlSupport(font_url(asset_base)))
     return m
 

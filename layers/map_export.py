@@ -22,7 +22,8 @@ import pandas as pd
 
 from layers.catalog import LayerData
 from layers.html import esc
-from layers.mapview import HtmlOverlay, MapView, build_map
+from layers.i18n import N_, URDU_FONT, has_rtl, translator
+from layers.mapview import HtmlOverlay, MapView, RtlSupport, build_map, font_url
 from layers.redact import profile_label
 from layers.summary import in_area
 from loaders.geo import Reference
@@ -31,6 +32,8 @@ VENDOR = Path(__file__).resolve().parent.parent / "dashboard" / "static" / "vend
 """Leaflet and Supercluster as the app serves them (dashboard/static/vendor, with their licences)."""
 _BASE = "bhatta-inline-assets"
 """A placeholder asset base, replaced by the files' content."""
+AREA_NAMES = (N_("Punjab"), N_("Sindh"), N_("Punjab and Sindh"))
+"""The ``area_name`` of a province's or both provinces' view, as callers pass it: translated as a whole."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,7 +71,12 @@ def standalone_map(
     data_date: date | None = None,
     created: date | None = None,
 ) -> str:
-    """The view as a self-contained HTML document (UTF-8 text).
+    """The view as a self-contained HTML document (UTF-8 text), in the view's language (``view.lang``).
+
+    In Urdu, or when any text in it is in Arabic script (an uploaded Urdu name), the document carries the
+    Noto Naskh Arabic font itself (about 270 KB as base64, used for Arabic script only): it is opened
+    offline, where no font can be fetched. An Urdu document is ``<html lang="ur" dir="rtl">`` with its
+    title box, legend and popups right to left and the map itself left to right.
 
     Parameters
     ----------
@@ -79,7 +87,8 @@ def standalone_map(
     ref
         Boundaries and names.
     area_name
-        Shown in the title box and the document's title ("Kasur", "Punjab").
+        Shown in the title box and the document's title ("Kasur", "Punjab"), in English: an Urdu document
+        shows the Urdu name of the view's district or province (:meth:`layers.i18n.Translator.place`).
     gaps
         :func:`layers.gaps.kiln_gaps` of the kilns: the service-desert marks of ``view.desert``, and each
         kiln's visit status and priority in its popup where the profile shows them (not in ``public``).
@@ -92,13 +101,30 @@ def standalone_map(
     if gaps is not None:
         gaps = gaps.loc[gaps.index.intersection(shown["kilns"].frame.index)]
     m = build_map(view, shown, ref, asset_base=_BASE, gaps=gaps, visit_url=None)
-    window = f"{view.window.start.isoformat()} to {view.window.end.isoformat()}"
+    tr = translator(view.lang, urdu_digits=view.urdu_digits)
+    _ = tr.gettext
+
+    def day(d: date) -> str:
+        return d.isoformat() if tr.lang == "en" else tr.date(d)
+
+    # a district's Urdu name from the place names; a province's, or both, from the catalogue
+    area = tr.place(view.district, area_name) if view.district else _(area_name)
+    window = _("{start} to {end}").format(start=day(view.window.start), end=day(view.window.end))
     as_of, made = data_date or view.window.end, created or date.today()
-    m.add_child(HtmlOverlay(
-        f"<b>{esc(area_name)}</b> · {esc(window)}<br>Data as of {esc(as_of.isoformat())} · made "
-        f"{esc(made.isoformat())} with Bhatta Atlas<br>Profile: {esc(profile_label(view.profile))}", "bh-title"))
-    m.get_root().title = f"Bhatta Atlas · {area_name} · {window}"
-    return inline_assets(m.get_root().render())
+    title = (f"<b>{esc(area)}</b> · {esc(window)}<br>"
+             + esc(_("Data as of {date} · made {made} with Bhatta Atlas").format(date=day(as_of), made=day(made)))
+             + "<br>" + esc(_("Profile: {profile}").format(
+                 profile=profile_label(view.profile, tr.lang, urdu_digits=tr.urdu_digits))))
+    m.add_child(HtmlOverlay(title, "bh-title", direction="rtl" if tr.rtl else None))
+    if has_rtl(title) and not any(isinstance(c, RtlSupport) for c in m._children.values()):
+        m.add_child(RtlSupport(font_url(_BASE), container_ltr=tr.rtl))
+    m.get_root().title = f"Bhatta Atlas · {area} · {window}"
+    html = m.get_root().render()
+    if tr.rtl:  # the page reads right to left; the map keeps Leaflet's left to right
+        html = html.replace("<html>", f'<html lang="{tr.lang}" dir="rtl">', 1)
+        html = re.sub(r'<div class="folium-map" id="(\w+)"', r'<div class="folium-map" dir="ltr" id="\1"', html,
+                      count=1)
+    return inline_assets(html)
 
 
 def inline_assets(html: str) -> str:
@@ -119,6 +145,15 @@ def inline_assets(html: str) -> str:
         html, n = re.subn(pattern, lambda _, r=replacement: r, html)
         if n != 1:
             raise RuntimeError(f"map document: expected one asset link matching {pattern!r}, found {n}")
-    if re.search(rf'(src|href)="{_BASE}', html):
+    font = f'url("{font_url(_BASE)}")'
+    if font in html:  # Urdu text: the font itself, as the browser cannot fetch it from a file
+        html = html.replace(font, f'url("data:font/ttf;base64,{_font_base64()}")')
+    if re.search(rf'(src|href)="{_BASE}|url\("?{_BASE}', html):
         raise RuntimeError("map document: an asset link was left that cannot be inlined")
     return html
+
+
+@cache
+def _font_base64() -> str:
+    """The bundled Noto Naskh Arabic (layers/fonts, SIL OFL) as base64: about 266 KB."""
+    return base64.b64encode(URDU_FONT.read_bytes()).decode("ascii")

@@ -630,7 +630,7 @@ class AreaFollower(MacroElement):
         tr = translator(lang)
         self.tehsils = js_data(_tehsil_lines(ref, tr.lang))
         # English keeps its literal; another language's label (escaped) with {name} where the tehsil goes
-        self.tehsil_label = js_data(esc(tr("Tehsil: {name}")).replace("&#123;name&#125;", "{name}")) \
+        self.tehsil_label = js_data(esc(tr.gettext("Tehsil: {name}")).replace("&#123;name&#125;", "{name}")) \
             if tr.rtl else None
 
 
@@ -684,7 +684,9 @@ def priority_parts(gaps: pd.DataFrame, lang: str | None = None, *, urdu_digits: 
     """
     tr = translator(lang, urdu_digits=urdu_digits)
     scores = gaps[[f"score_{c.key}" for c in PRIORITY_COMPONENTS]].to_numpy(dtype=float)
-    labels = np.array([tr("{label} [evidence]").format(label=tr(c.label)) if c.kind == "evidence" else tr(c.label)
+    _ = tr.gettext
+    evidence = _("{label} [evidence]")
+    labels = np.array([evidence.format(label=_(c.label)) if c.kind == "evidence" else _(c.label)
                        for c in PRIORITY_COMPONENTS])
     order = np.argsort(-scores, axis=1, kind="stable")
     out = []
@@ -882,7 +884,8 @@ def legend_html(layers: dict[str, LayerData], view: MapView, shown: list[PointLa
     tr = translator(view.lang, urdu_digits=view.urdu_digits)
     _ = tr.gettext
     parts = []
-    demo_tag = f" <b style='color:#7a4b00'>{esc(_('[DEMO]'))}</b>"
+    demo_word, legend_word = esc(_("[DEMO]")), esc(_("Legend"))
+    demo_tag = f" <b style='color:#7a4b00'>{demo_word}</b>"
     for p in shown:
         data = layers[next(s.layer for s in SERVICES if s.key == view.desert)] if p.name == "deserts" \
             else layers[p.name]
@@ -902,7 +905,7 @@ def legend_html(layers: dict[str, LayerData], view: MapView, shown: list[PointLa
         parts.append(esc(_("District fill: DVC status")) + tag)
         parts += [f"<span class='bh-sw bh-sq' style='background:{DVC_COLORS[s]}'></span>{esc(_(label))}"
                   for s, label in STATUS_LABELS.items()]
-    return f"<details open><summary>{esc(_('Legend'))}</summary>" + "<br>".join(parts) + "</details>"
+    return f"<details open><summary>{legend_word}</summary>" + "<br>".join(parts) + "</details>"
 
 
 def build_map(

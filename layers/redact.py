@@ -57,7 +57,7 @@ snapshot PDF embed a second copy of its font."""
 def profile_label(profile: str, lang: str | None = None, *, urdu_digits: bool = False) -> str:
     """``"official (no personal fields)"``: the profile and what it leaves out, in ``lang`` (default English)."""
     tr = translator(lang, urdu_digits=urdu_digits)
-    return tr("{profile} ({words})").format(profile=tr(PROFILE_NAMES[_profile(profile)]),
+    return tr.gettext("{profile} ({words})").format(profile=tr(PROFILE_NAMES[_profile(profile)]),
                                             words=tr.digits(tr(PROFILE_WORDS[profile])))
 
 
