@@ -6,15 +6,20 @@ from typing import NoReturn
 
 import streamlit as st
 
+from dashboard.i18n import _
+from layers.redact import PROFILE_NAMES
+
 
 class EndPage(Exception):  # noqa: N818 - a signal, not an error
     """Raised by :func:`end_page`; app.py catches it and goes on to draw the sidebar."""
 
 
 def internal_only(profile: str, what: str) -> None:
-    """End a page of individual records (``what`` they are) unless the view's profile is internal."""
+    """End a page of individual records (``what`` they are: an English text marked for the catalogues, shown
+    through ``_()``) unless the view's profile is internal."""
     if profile != "internal":
-        st.info(f"{what}: this page is for the internal profile only (this view is {profile}).")
+        st.info(_("{what}: this page is for the internal profile only (this view is {profile}).").format(
+            what=_(what), profile=_(PROFILE_NAMES.get(profile, profile))))
         end_page()
 
 

@@ -9,18 +9,29 @@ from datetime import date
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from dashboard.i18n import _
 from layers.access import LOCAL_ADMIN, Access, scope_gaps, scope_layers
 from layers.catalog import LayerData, load_layers
 from layers.gap_report import GapReport, gap_report
 from layers.gaps import GapSettings
+from layers.i18n import N_
 from layers.mapview import MapView, build_map, data_files
 from layers.redact import redact_layers
 from loaders.geo import Reference, reference, scaled_kilns
 from loaders.store import Store
 
 
-@st.cache_resource(show_spinner="Loading boundaries and kilns…")
+class _Spinner(str):
+    """A cache's spinner text (given once, to the decorator) shown in the language of the session it runs for."""
+
+    def __str__(self) -> str:
+        text = str.__str__(self)
+        return _(text) if get_script_run_ctx(suppress_warning=True) is not None else text
+
+
+@st.cache_resource(show_spinner=_Spinner(N_("Loading boundaries and kilns…")))
 def get_reference() -> Reference:
     ref = reference()
     # benchmarks only: BHATTA_KILNS_SCALEUP=100000 serves 100k jittered copies of the real kilns
@@ -39,7 +50,7 @@ def store_version(store: Store) -> tuple:
     return store.version()
 
 
-@st.cache_resource(show_spinner="Loading layers…", max_entries=4)
+@st.cache_resource(show_spinner=_Spinner(N_("Loading layers…")), max_entries=4)
 def _layers(version: tuple) -> dict[str, LayerData]:
     return load_layers(get_store(), ref=get_reference())
 
@@ -129,7 +140,7 @@ def get_shared_layers(profile: str, access: Access | None = None) -> dict[str, L
     return _shared_layers(store_version(get_store()), access.profile(profile), access.districts)
 
 
-@st.cache_resource(show_spinner="Computing gaps…", max_entries=8)
+@st.cache_resource(show_spinner=_Spinner(N_("Computing gaps…")), max_entries=8)
 def _gap_report(version: tuple, as_of: date, settings: GapSettings) -> GapReport:
     return gap_report(_layers(version), get_reference(), as_of=as_of, settings=settings)
 

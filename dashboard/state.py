@@ -7,22 +7,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from layers.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from layers.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 from layers.redact import PROFILES
 from loaders.contracts import LAYERS
 
-PROVINCES = {"PK6": "Punjab", "PK7": "Sindh"}
+# the labels below are English; a page shows them through _() (dashboard.i18n) in the session's language
+PROVINCES = {"PK6": N_("Punjab"), "PK7": N_("Sindh")}
+BOTH_PROVINCES = N_("Punjab and Sindh")
 DESERTS = {  # service deserts the map can mark (layers.gaps.SERVICES)
-    "": "None",
-    "school": "No school within reach",
-    "girls_school": "No girls' primary school within reach",
-    "health": "No health unit within reach",
-    "ngo": "No NGO service within reach",
+    "": N_("None"),
+    "school": N_("No school within reach"),
+    "girls_school": N_("No girls' primary school within reach"),
+    "health": N_("No health unit within reach"),
+    "ngo": N_("No NGO service within reach"),
 }
 BASEMAPS = {
-    "none": "None (boundaries only, works offline)",
-    "osm": "OpenStreetMap (needs internet)",
-    "satellite": "Satellite imagery (needs internet)",
+    "none": N_("None (boundaries only, works offline)"),
+    "osm": N_("OpenStreetMap (needs internet)"),
+    "satellite": N_("Satellite imagery (needs internet)"),
 }
 
 
@@ -67,36 +69,51 @@ def from_query(params: Mapping[str, str], *, today: date, districts: Mapping[str
     notices: list[str] = []
     start, end = default_window(today)
     state = ViewState(start=start, end=end)
+    # the language first: every notice below is written in the language the link asks for
+    lang = params.get("lang")
+    if lang:
+        if lang in LANGUAGES:
+            state = replace(state, lang=lang)
+        else:
+            notices.append(N_("Unknown language {lang!r} in the link: English used.").format(lang=lang))
+    if params.get("digits") == "urdu":
+        state = replace(state, urdu_digits=True)
+    _ = translator(state.lang, urdu_digits=state.urdu_digits).gettext
 
     province = params.get("province")
     if province:
         if province in PROVINCES:
             state = replace(state, province=province)
         else:
-            notices.append(f"Unknown province {province!r} in the link: showing both provinces.")
+            notices.append(_("Unknown province {province!r} in the link: showing both provinces.")
+                           .format(province=province))
     district = params.get("district")
     if district:
         if district in districts:
             state = replace(state, district=district, province=districts[district])
         else:
-            notices.append(f"Unknown district {district!r} in the link: showing all districts.")
+            notices.append(_("Unknown district {district!r} in the link: showing all districts.")
+                           .format(district=district))
     layers = params.get("layers")
     if layers is not None:
         asked = [x for x in layers.split(",") if x]
         bad = [x for x in asked if x not in LAYERS]
         if bad:
-            notices.append(f"Unknown layer(s) {', '.join(map(repr, bad))} in the link were ignored.")
+            notices.append(_("Unknown layer(s) {layers} in the link were ignored.")
+                           .format(layers=", ".join(map(repr, bad))))
         state = replace(state, layers=frozenset(x for x in asked if x in LAYERS))
     dates = {}
+    invalid = {"start": N_("Invalid start date {value!r} in the link (use YYYY-MM-DD): default used."),
+               "end": N_("Invalid end date {value!r} in the link (use YYYY-MM-DD): default used.")}
     for key in ("start", "end"):
         if value := params.get(key):
             try:
                 dates[key] = date.fromisoformat(value)
             except ValueError:
-                notices.append(f"Invalid {key} date {value!r} in the link (use YYYY-MM-DD): default used.")
+                notices.append(_(invalid[key]).format(value=value))
     s, e = dates.get("start", state.start), dates.get("end", state.end)
     if s > e:
-        notices.append("The link's start date is after its end date: default window used.")
+        notices.append(_("The link's start date is after its end date: default window used."))
         s, e = state.start, state.end
     state = replace(state, start=s, end=e)
     basemap = params.get("basemap")
@@ -104,28 +121,21 @@ def from_query(params: Mapping[str, str], *, today: date, districts: Mapping[str
         if basemap in BASEMAPS:
             state = replace(state, basemap=basemap)
         else:
-            notices.append(f"Unknown basemap {basemap!r} in the link: {state.basemap} used.")
+            notices.append(_("Unknown basemap {basemap!r} in the link: {default} used.")
+                           .format(basemap=basemap, default=state.basemap))
     desert = params.get("desert")
     if desert:
         if desert in DESERTS:
             state = replace(state, desert=desert)
         else:
-            notices.append(f"Unknown service desert {desert!r} in the link: none marked.")
+            notices.append(_("Unknown service desert {desert!r} in the link: none marked.").format(desert=desert))
     profile = params.get("profile")
     if profile:
         if profile in PROFILES:
             state = replace(state, profile=profile)
         else:
-            notices.append(f"Unknown sharing profile {profile!r} in the link: public used.")
+            notices.append(_("Unknown sharing profile {profile!r} in the link: public used.").format(profile=profile))
             state = replace(state, profile="public")  # a mistyped link must not open more than it meant to
-    lang = params.get("lang")
-    if lang:
-        if lang in LANGUAGES:
-            state = replace(state, lang=lang)
-        else:
-            notices.append(f"Unknown language {lang!r} in the link: English used.")
-    if params.get("digits") == "urdu":
-        state = replace(state, urdu_digits=True)
     return replace(state, notices=tuple(notices))
 
 
@@ -164,3 +174,12 @@ def share_query(state: ViewState, *, today: date) -> dict[str, str]:
     """
     return {**to_query(state, today=today), "start": state.start.isoformat(), "end": state.end.isoformat(),
             "profile": state.profile}
+
+
+def area_name(state: ViewState, names: Mapping[str, str]) -> str:
+    """The view's area as a page names it, in the view's language: the district (its Urdu name on Urdu pages,
+    or ``Name (EN)`` when it has none yet), the province, or both provinces. ``names``: P-code -> English."""
+    t = translator(state.lang, urdu_digits=state.urdu_digits)
+    if state.district:
+        return t.place(state.district, names[state.district])
+    return t(PROVINCES.get(state.province, BOTH_PROVINCES))
