@@ -65,7 +65,8 @@ access = session_access()
 if not access.may("import_data"):
     st.info(_("Loading data is for administrators ({user} is {role}). The data in use is listed below.").format(
         user=md(access.user), role=_(ROLES.get(access.role, access.role))))
-layer = st.selectbox(_("Layer"), LAYERS, format_func=lambda name: _(CONTRACTS[name].label), key="upload_layer")
+# the language is bound here, not looked up when Streamlit (or a test) formats an option later
+layer = st.selectbox(_("Layer"), LAYERS, format_func=lambda name: t(CONTRACTS[name].label), key="upload_layer")
 spec = CONTRACTS[layer]
 label = _(spec.label)
 with st.expander(_("What a {layer} file needs").format(layer=label.lower())):
