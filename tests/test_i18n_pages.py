@@ -33,6 +33,11 @@ def heading(at) -> str:
     return at.markdown[0].value
 
 
+def page_titles(at) -> list[str]:
+    """The titles st.navigation shows (AppTest keeps the registered pages, with no public accessor)."""
+    return [info.get("page_name") for info in at._registered_pages.values()]
+
+
 def styles(at) -> str:
     return "\n".join(h.proto.body for h in at.get("html"))
 
@@ -79,6 +84,7 @@ def test_an_urdu_link_opens_urdu_pages_read_right_to_left(db):
     assert f"{kasur_ur()} کا ضلعی خلاصہ تیار کریں (2 صفحات کی PDF)" in [b.label for b in at.button]
 
     assert "direction: rtl" in styles(at)  # the page reads right to left
+    assert page_titles(at) == ["نقشہ", "خلا", "راستے", "دورے", "ڈیٹا اپ لوڈ کریں", "ذرائع", "صارفین اور آڈٹ"]
     assert url(at) == {"lang": "ur", "district": KASUR}
 
     at.sidebar.selectbox(key="w_district").set_value(LAHORE)
@@ -101,6 +107,7 @@ def test_english_pages_are_unchanged(db):
     assert any(w.value.startswith("**DEMO DATA** — ") for w in at.warning)
     assert "Prepare the Kasur brief (2-page PDF)" in [b.label for b in at.button]
     assert "direction: rtl" not in styles(at)
+    assert page_titles(at) == ["Map", "Gaps", "Routes", "Visits", "Load data", "Sources", "Users and audit"]
     assert "lang" not in url(at)
 
 
@@ -185,3 +192,16 @@ def test_sign_in_and_the_audit_page_in_urdu(accounts):  # noqa: F811 - the fixtu
     assert {"user_added", "sign_in", "sign_in_failed"} <= set(trail["کارروائی"])  # the records stay in English
     assert at.selectbox(key="audit_action").label == "کارروائی"
     assert [b.label for b in at.get("download_button")] == ["CSV ڈاؤن لوڈ کریں"]
+
+
+def test_a_scoped_account_is_told_in_the_link_language(accounts):  # noqa: F811 - the fixture
+    at = run_app("map", lang="ur", district=LAHORE)
+    at.text_input(key="login_user").input("kasur.dvc")
+    at.text_input(key="login_password").input(PASSWORD)
+    next(b for b in at.button if b.label == "سائن اِن").click()
+    rerun(at)
+    lahore = place_names().get(LAHORE, "Lahore (EN)")
+    assert f"یہ اکاؤنٹ صرف {kasur_ur()} دیکھ سکتا ہے: {lahore} نہیں کھولا گیا۔" in [w.value for w in at.warning]
+    assert url(at) == {"lang": "ur", "district": KASUR}
+    assert at.sidebar.selectbox(key="w_district").options == [f"{kasur_ur()} ({KASUR})"]
+    assert any(c.value.endswith(f" ({kasur_ur()})") for c in at.sidebar.caption)  # who is signed in, and where
