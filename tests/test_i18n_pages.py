@@ -80,6 +80,7 @@ def test_an_urdu_link_opens_urdu_pages_read_right_to_left(db):
     assert "آبادی 2023" in figures and "Kilns detected" not in figures
     assert any(c.value.startswith("ماخذ: ") or " · ماخذ: " in c.value for c in at.caption)
     assert any(w.value.startswith("**نمونہ ڈیٹا** — ") for w in at.warning)
+    assert any(c.value.startswith("حدود: OCHA/WFP") for c in at.caption)  # the attribution under the map
     assert [b.label for b in at.button if b.label.startswith("تصویر")] == ["تصویر (اسنیپ شاٹ) تیار کریں (PNG، PDF، HTML نقشہ)"]
     assert f"{kasur_ur()} کا ضلعی خلاصہ تیار کریں (2 صفحات کی PDF)" in [b.label for b in at.button]
 
@@ -165,6 +166,7 @@ def test_the_sources_page_in_urdu(db):
     text = [m.value for m in at.markdown]
     assert "#### ذرائع اور حوالہ جات" in text and "#### زیرِ استعمال پرتیں" in text
     assert any(t.startswith("- **اینٹوں کے بھٹے** (") and " ریکارڈ، حقیقی)" in t for t in text)
+    assert any(t.startswith("- **اسکول** (") and "(فرضی، `bhatta demo`" in t.replace("\\", "") for t in text)  # our demo source note
     assert any(c.value.startswith("ڈیٹا اسٹور: ") for c in at.caption)
 
 

@@ -28,7 +28,7 @@ from layers.gaps import GapSettings
 from layers.html import md
 from layers.i18n import N_
 from layers.map_export import standalone_map
-from layers.mapview import ATTRIBUTION, MapView
+from layers.mapview import MapView, attribution
 from layers.redact import profile_label
 from layers.snapshot import snapshot, snapshot_name
 from layers.summary import Window, area_figures
@@ -78,7 +78,7 @@ with panel:
         st.metric(fig.label, fig.value)  # in the view's language (area_figures)
         source = _("Source: {source}").format(source=md(fig.source))
         st.caption(f"{fig.note + ' · ' if fig.note else ''}{source}{tag}")
-st.caption(ATTRIBUTION)
+st.caption(attribution(state.lang))
 
 # a snapshot to share: the view as a PNG (phones), an A4 PDF or an HTML map that opens offline, made on the
 # server from the redacted layers

@@ -47,6 +47,6 @@ for data in get_layers().values():
     tag = " :orange-badge[" + _("demo data") + "]" if data.synthetic else ""
     line = _("**{layer}** ({n} records, {origin}){tag}: {sources}").format(
         layer=_(data.label), n=t.num(len(data)), origin=origin_words(data.origin), tag=tag,
-        sources=" · ".join(md(s) for s in data.sources))
+        sources=" · ".join(md(_(s)) for s in data.sources))  # ours translated (demo data), file names kept
     st.markdown(f"- {line}")
 st.caption(_("Store: {store}").format(store=get_store().describe()))
