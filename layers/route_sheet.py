@@ -53,7 +53,7 @@ DAY_COLORS = ("#b3361b", "#2b6cb0", "#1a9850", "#7b2cbf", "#d69e2e")
 URDU_LEADING = 1.55
 """Line height of Noto Naskh Arabic text, in font sizes: room for the marks above and below the letters."""
 FORM_ROW = 9 * mm
-_NUMBER = re.compile(r"-?\d+(?:\.(\d+))?")
+_NUMBER = re.compile(r"-?\d+(?:\.(\d+))?")  # \d: Urdu digits too (float() reads them)
 
 
 class RtlText(Flowable):
@@ -144,14 +144,14 @@ def _strong(char: str) -> str | None:
     return "L" if char.isalpha() else None
 
 
-def _mirror_brackets(logical: str, shown: str) -> str:
-    """Brackets of right-to-left runs mirrored in the display-order string ``shown`` of ``logical``.
+def _mirror_brackets(logical: str, display: str) -> str:
+    """Brackets of right-to-left runs mirrored in ``display``, the display order of ``logical``.
 
     python-bidi 0.6 orders but does not mirror: a pair around an Urdu word comes as ``)…(`` and is swapped to
     ``(…)``. A bracket left without its pair (a line wrapped inside the brackets) takes the direction of the
     letters on both sides of it, else the line's (as the bidi algorithm resolves a neutral character).
     """
-    chars, stack = list(shown), []
+    chars, stack = list(display), []
     for i, char in enumerate(chars):
         if char not in _PAIRS and char not in _CLOSERS:
             continue
