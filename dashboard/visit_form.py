@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -39,9 +40,9 @@ def label(column: str | None) -> str | None:
     return _(LABELS[column]) if column in LABELS else column
 
 
-def choice(value: str) -> str:
-    """A choice of the form in words, in the page's language."""
-    return _(CHOICES[value]) if value in CHOICES else value.replace("_", " ")
+def choice(value: str, translate: Callable[[str], str] = _) -> str:
+    """A choice of the form in words, in the page's language (``translate``: a run's ``Translator.gettext``)."""
+    return translate(CHOICES[value]) if value in CHOICES else value.replace("_", " ")
 
 
 def _choice(value: object) -> str:
@@ -63,6 +64,11 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
     On success the page reruns, so every map, priority and gap figure is computed again from the store.
     """
     old = edit if edit is not None else pd.Series(dtype=object)
+    t = tr()
+
+    def words(value: str) -> str:  # this run's language, also where Streamlit words the options later
+        return choice(value, t.gettext)
+
     # a failed save keeps what was typed; a saved visit gets a fresh, empty form (a new key)
     with st.form(f"{key}_{st.session_state.get('visit_forms_saved', 0)}"):
         c1, c2, c3 = st.columns(3)
@@ -73,7 +79,7 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
                             max_chars=120, help=_("A role or team, e.g. 'Labour inspector, Kasur' or 'DVC member'"))
         action = c3.selectbox(label("action_taken"), [NOT_RECORDED, *VISIT_ACTIONS],
                               index=[NOT_RECORDED, *VISIT_ACTIONS].index(_choice(old.get("action_taken"))),
-                              format_func=choice)
+                              format_func=words)
         c4, c5, c6 = st.columns(3)
         workers = c4.number_input(label("workers_count"), 0, 5000, _count(old.get("workers_count")), 1)
         children = c5.number_input(label("children_count"), 0, 5000, _count(old.get("children_count")), 1,
@@ -82,9 +88,9 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
                                   _number(old.get("advance_amount_pkr")), 1000.0)
         c7, c8 = st.columns(2)
         yes_no = [NOT_RECORDED, *YES_NO]
-        working = c7.radio(label("child_labour_observed"), yes_no, horizontal=True, format_func=choice,
+        working = c7.radio(label("child_labour_observed"), yes_no, horizontal=True, format_func=words,
                            index=yes_no.index(_choice(old.get("child_labour_observed"))))
-        bonded = c8.radio(label("bonded_labour_indicators"), yes_no, horizontal=True, format_func=choice,
+        bonded = c8.radio(label("bonded_labour_indicators"), yes_no, horizontal=True, format_func=words,
                           index=yes_no.index(_choice(old.get("bonded_labour_indicators"))),
                           help=_("Advance (peshgi) tying the family to the kiln, restricted movement, withheld wages"))
         notes = st.text_area(label("notes"), "" if pd.isna(old.get("notes", None)) else old["notes"], max_chars=2000,
@@ -107,7 +113,6 @@ def visit_form(kiln_id: str, *, key: str, today: date, edit: pd.Series | None = 
     store = get_store()
     report = check_visit(values, ref=ref, known_kilns=all_kilns(store, ref), today=today)
     by = (editor if edit is not None else who).strip()
-    t = tr()
     problems = [f"**{label(p.column)}**: {md(p.render(t))}" for p in report.rejected]
     if not by:
         problems.append(_("**{field}** is required: who recorded the visit is kept with it.").format(

@@ -108,8 +108,9 @@ def plan_area_by_road(gaps: pd.DataFrame, *, road: OsrmMatrix | None, problem: s
         finally:
             road.close()
     plan = plan_area(gaps, **area)
-    notes = (translator(lang)("Road server not used ({problem}): distances are the great-circle estimate.")
-             .format(problem=problem),) if problem else ()
+    _ = translator(lang).gettext
+    notes = (_("Road server not used ({problem}): distances are the great-circle estimate.").format(problem=problem),
+             ) if problem else ()
     return RoadPlan(plan, notes, problem)
 
 
@@ -291,8 +292,8 @@ def route_map(plan: RoutePlan, *, office: str, outline: shapely.Geometry | None 
                          for i in sorted(plan.stops["day"].unique())) if len(plan.stops) else esc(_("No stops"))
     legend += "<br><span class='bh-sw' style='background:#999'></span>" + esc(_("left out (see the table)"))
     direction = ' dir="rtl"' if tr.rtl else ""
-    m.add_child(HtmlOverlay(f"<details open{direction}><summary>{esc(_('Route'))}</summary>{legend}</details>",
-                            "bh-legend"))
+    summary = esc(_("Route"))
+    m.add_child(HtmlOverlay(f"<details open{direction}><summary>{summary}</summary>{legend}</details>", "bh-legend"))
     if demo:
         flag = esc(_("DEMO DATA behind the priorities: {layers}").format(layers=("، " if tr.rtl else ", ").join(demo)))
         m.add_child(HtmlOverlay(_rtl(tr, flag), "bh-demo"))

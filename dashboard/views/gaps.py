@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import geopandas as gpd
@@ -10,7 +11,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard.exports import download
-from dashboard.i18n import _, tr
+from dashboard.i18n import tr
 from dashboard.resources import get_gap_report, get_layers, get_reference, static_map_url
 from dashboard.state import PROVINCES
 from layers.areas import (
@@ -37,8 +38,8 @@ from layers.mapview import ATTRIBUTION
 from layers.redact import profile_label
 from layers.summary import in_area as area_rows
 
+# A priority part's kind (layers.gaps.Component.kind) in words.
 KINDS = {"evidence": N_("evidence"), "context": N_("context")}
-"""A priority part's kind (layers.gaps.Component.kind) in words."""
 PROVINCE_NAMES = {"PK6": N_("Punjab"), "PK7": N_("Sindh")}
 AREA_COLUMNS = {  # the area table's columns as the page names them (the downloads keep the column names)
     "name": N_("Area"), "kilns": N_("Kilns detected"), "kilns_per_100k": N_("Kilns per 100,000 people"),
@@ -52,13 +53,14 @@ DVC_COLUMNS = {
     "kilns": N_("Kilns detected"), "share_visited_12m": N_("Kilns visited in 12 months"),
     "kilns_per_active_dvc": N_("Kilns per active DVC"),
 }
+# Words layers.areas.suppress_small writes into a table's cells, translated where shown.
 SUPPRESSED = {"no data": N_("no data"), "no active DVC": N_("no active DVC")}
-"""Words layers.areas.suppress_small writes into a table's cells, translated where shown."""
 
 ref = get_reference()
 layers = get_layers()
 state = st.session_state["view"]
 t = tr()
+_ = t.gettext  # this run's language, also where Streamlit words options later (format_func)
 names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
 places = {pcode: t.place(pcode, name) for pcode, name in names.items()}  # as the page shows them
 area = (places[state.district] if state.district else
@@ -77,13 +79,22 @@ def shown_columns(labels: dict[str, str]) -> dict[str, str]:
     return {column: _(label) for column, label in labels.items()} if t.rtl else {}
 
 
+def cell_word(value: str) -> str:
+    """One cell's words in the page's language: "no data", "< 5 kilns", a reason; anything else as it is."""
+    if small := re.fullmatch(r"< (\d+) kilns", value):
+        return _("< {n} kilns").format(n=t.num(int(small[1])))
+    if small := re.fullmatch(r"< (\d+)", value):
+        return "< " + t.num(int(small[1]))
+    return _(SUPPRESSED.get(value, value))
+
+
 def cell_words(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """``columns`` of a shown table with their words (no data, reasons, statuses) in the page's language."""
     if not t.rtl:
         return frame
     frame = frame.copy()
     for column in (c for c in columns if c in frame):
-        words = {v: _(SUPPRESSED.get(v, v)) for v in frame[column].dropna().unique() if isinstance(v, str)}
+        words = {v: cell_word(v) for v in frame[column].dropna().unique() if isinstance(v, str)}
         frame[column] = frame[column].map(lambda v, words=words: words.get(v, v) if isinstance(v, str) else v)
     return frame
 
@@ -222,7 +233,7 @@ with areas_tab:
     st.iframe(static_map_url(html), height=520)
     st.caption(_("Index = weighted mean of its parts (shares of kilns, 0 to 1): {parts}. An area missing any part "
                  "shows 'no data' with the reason, never a low score.").format(
-                     parts=("؛ " if t.rtl else "; ").join(f"{_(p.label)} ×{t.digits(f'{p.weight:g}')}" for p in parts)))
+                     parts=("؛ " if t.rtl else "; ").join(_(p.label) + f" ×{t.digits(f'{p.weight:g}')}" for p in parts)))
     order = metrics.sort_values("underserved_index", ascending=False, na_position="last").index
     columns = ["name", "kilns", "kilns_per_100k", "underserved_index", *[f"part_{p.key}" for p in parts],
                "share_never", "share_visited_12m", "visits_12m", "dvc_status", "no_data_reason"]

@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 from dashboard.exports import download
 from dashboard.flow import end_page, internal_only
-from dashboard.i18n import _, tr
+from dashboard.i18n import tr
 from dashboard.resources import get_gap_report, get_layers, get_reference, static_map_url
 from dashboard.visit_form import show_flash, visit_form
 from layers.export import to_csv_bytes
@@ -34,10 +34,10 @@ from layers.route_sheet import route_sheet_pdf
 from layers.routing import RouteSettings
 from loaders.values import ValueProblem, parse_lat_lon
 
+# The stops table's columns as an Urdu page names them (English pages keep the column names).
 STOP_COLUMNS = {"day": N_("Day"), "order": N_("Stop"), "kiln_id": N_("Kiln"), "arrival": N_("Arrival"),
                 "departure": N_("Departure"), "leg_km": N_("Km from the last stop"), "cum_km": N_("Km so far"),
                 "priority": N_("Priority")}
-"""The stops table's columns as an Urdu page names them (English pages keep the column names)."""
 LEFT_OUT_COLUMNS = {"kiln_id": N_("Kiln"), "priority": N_("Priority"), "reason": N_("Why it is left out")}
 
 
@@ -52,6 +52,7 @@ def _parse_start(text: str) -> tuple[float, float] | None:
 ref = get_reference()
 state = st.session_state["view"]
 t = tr()
+_ = t.gettext  # this run's language, also where Streamlit words options later (format_func)
 lang = {"lang": state.lang, "urdu_digits": state.urdu_digits}  # of every text the layers write for this page
 st.markdown(_("#### Inspection route"))
 internal_only(state.profile, N_("Routes list kilns with their visits one by one"))
@@ -197,12 +198,12 @@ download(c[3], _("Route sheet (PDF)"), route_sheet_pdf(places, title=title, rows
                                                      outline=outline, demo=demo_layers, sources=sources,
                                                      assumptions=assumptions, **lang),
          "route-sheet.pdf", "application/pdf", key="route_pdf", what="route sheet PDF")
+leg = _("leg {i}")
 for number, day in enumerate(places, start=1):
     links = google_maps_links(day)
     if links:
         st.markdown(_("Day {number} in Google Maps: {legs}").format(
-            number=t.num(number), legs=" · ".join(f"[{_('leg {i}').format(i=t.num(i))}]({u})"
-                                                  for i, u in enumerate(links, 1))))
+            number=t.num(number), legs=" · ".join(f"[{leg.format(i=t.num(i))}]({u})" for i, u in enumerate(links, 1))))
 download(c[4], _("Visit sheet (CSV)"), to_csv_bytes(visit_template(plan), sources=sources, synthetic=False,
                                                    notes=[_("Fill visit_date and the findings of each kiln visited, "
                                                             "then: bhatta import FILE --layer inspections")]),

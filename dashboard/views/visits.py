@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.flow import end_page, internal_only
-from dashboard.i18n import _, tr
+from dashboard.i18n import tr
 from dashboard.resources import get_gap_report, get_layers, get_reference, get_store
 from dashboard.visit_form import LABELS, choice, label, show_flash, visit_form
 from layers.catalog import DEMO_SOURCE
@@ -17,31 +17,33 @@ from layers.html import md
 from layers.i18n import N_
 from layers.mapview import priority_parts
 
+# The visits table's columns as an Urdu page names them (English pages keep their short names).
 VISIT_COLUMNS = {
     "visit": N_("Visit"), "kiln": N_("Kiln"), "date": N_("Date"), "children": N_("Children"),
     "children working": N_("Children seen working"), "bonded labour": N_("Bonded-labour indicators"),
     "action": N_("Action taken"), "source": N_("Source"), "demo": N_("Demo data"),
 }
-"""The visits table's columns as an Urdu page names them (English pages keep their short names)."""
 HISTORY_COLUMNS = {"version": N_("Version"), "recorded_at": N_("Recorded at"), "recorded_by": N_("Recorded by"),
                    "change_note": N_("Why it changed")}
 
+
 def shown(columns: dict[str, str]) -> dict[str, str] | None:
     """``column_config`` naming a table's columns in Urdu (English pages keep the column names)."""
-    return {column: _(name) for column, name in columns.items()} if tr().rtl else None
+    return {column: _(name) for column, name in columns.items()} if t.rtl else None
 
 
 def _words(value: object) -> object:
     """A recorded choice (yes, no, an action) in words of the page's language; anything else as it is."""
     if not isinstance(value, str):
         return value
-    return choice(value) if tr().rtl else value.replace("_", " ")
+    return choice(value, _) if t.rtl else value.replace("_", " ")
 
 
 today = date.today()
 ref = get_reference()
 state = st.session_state["view"]
 t = tr()
+_ = t.gettext  # this run's language, also where Streamlit words options later (format_func)
 st.markdown(_("#### Inspection visits"))
 internal_only(state.profile, N_("Visits are individual records"))
 show_flash()
