@@ -37,9 +37,11 @@ from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 from pyproj import Geod, Transformer
 
+from layers import rtl
 from layers.catalog import LayerData
 from layers.dvc import STATUS_LABELS, STATUS_ORDER, dvc_status
 from layers.gaps import SERVICES
+from layers.i18n import N_, Translator, has_rtl, translator
 from layers.mapview import ATTRIBUTION, DVC_COLORS, LAYER_COLORS, VISIT_AGE_BINS, MapView, display_boundaries
 from layers.redact import PROFILE_WORDS, profile_label
 from loaders.geo import METRIC_CRS, WGS84, Reference
@@ -55,8 +57,8 @@ PROFILES = PROFILE_WORDS
 """What each redaction profile of :mod:`layers.redact` leaves out, printed on every snapshot (its words avoid
 dashes, and text is set without ligatures, so the PDF embeds one copy of its font)."""
 
-KILN_CAVEAT = "Kilns are satellite detections (they undercount; not detected is not zero)."
-DEMO_WATERMARK = "DEMO DATA"
+KILN_CAVEAT = N_("Kilns are satellite detections (they undercount; not detected is not zero).")
+DEMO_WATERMARK = N_("DEMO DATA")
 FORMATS = ("png", "pdf")
 POINT_ORDER = ("schools", "health", "ngo", "inspections", "deserts", "kilns")
 """Drawing order, bottom to top: the many schools below, the kilns (the subject) on top."""
@@ -152,6 +154,8 @@ class _Shapes:
     province_label_at: dict[str, tuple[float, float]]
     tehsils: dict[str, list[tuple[str, list[np.ndarray], tuple[float, float]]]]
     """Per district: (tehsil name, boundary lines, label point)."""
+    tehsil_codes: dict[str, list[str]]
+    """Per district: the P-codes of :attr:`tehsils`, in the same order (their names in another language)."""
     population: dict[str, float]
     """2023 census population per district: the more populous district is named first where names collide."""
     areas: dict[str, shapely.Geometry]
@@ -201,10 +205,12 @@ def _shapes(ref: Reference) -> _Shapes:
     label_points = shapely.point_on_surface(fine.geometry.values)
     tehsils = ref.tehsils.to_crs(METRIC_CRS)
     tehsil_lines: dict[str, list] = {}
-    for district, name, geom in zip(tehsils["ADM2_PCODE"], tehsils["ADM3_EN"], tehsils.geometry.values,
-                                    strict=True):
+    tehsil_codes: dict[str, list[str]] = {}
+    for district, code, name, geom in zip(tehsils["ADM2_PCODE"], tehsils["ADM3_PCODE"], tehsils["ADM3_EN"],
+                                          tehsils.geometry.values, strict=True):
         at = shapely.point_on_surface(geom)
         tehsil_lines.setdefault(district, []).append((str(name), _lines(shapely.boundary(geom)), (at.x, at.y)))
+        tehsil_codes.setdefault(district, []).append(str(code))
     province_points = shapely.point_on_surface(provinces.geometry.values)
     return _Shapes(
         codes=codes,
@@ -221,6 +227,7 @@ def _shapes(ref: Reference) -> _Shapes:
                                                      shapely.bounds(provinces.geometry.values), strict=True)},
         province_label_at={c: (p.x, p.y) for c, p in zip(provinces["ADM1_PCODE"], province_points, strict=True)},
         tehsils=tehsil_lines,
+        tehsil_codes=tehsil_codes,
         population=dict(zip(codes, pd.to_numeric(fine["pop_total_2023"], errors="coerce").fillna(0.0), strict=True))
         if "pop_total_2023" in fine else {c: 0.0 for c in codes},
         areas={**dict(zip(codes, fine.geometry.values, strict=True)),
@@ -245,19 +252,32 @@ def _project(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # ----------------------------------------------------------------------------------------------- what is shown
 
 
+PROVINCE_NAMES = (N_("Punjab"), N_("Sindh"))
+"""The provinces' English names (COD-AB ``ADM1_EN``) as catalogue keys: their Urdu names come from there."""
+
+
+def _tr(view: MapView) -> Translator:
+    return translator(view.lang, urdu_digits=view.urdu_digits)
+
+
 def area_of(view: MapView, ref: Reference) -> tuple[str, str]:
-    """The view's area code (district, else province, else ``""``) and its name for a title."""
+    """The view's area code (district, else province, else ``""``) and its name for a title, in the view's
+    language."""
     shapes = _shapes(ref)
+    tr = _tr(view)
+    _ = tr.gettext
     if view.district:
         if view.district not in shapes.names:
             raise ValueError(f"unknown district P-code {view.district!r}")
-        province = shapes.province_names.get(shapes.province_of[view.district], "")
-        return view.district, f"{shapes.names[view.district]} District ({province})"
+        province = _(str(shapes.province_names.get(shapes.province_of[view.district], "")))
+        return view.district, _("{district} District ({province})").format(
+            district=tr.place(view.district, shapes.names[view.district]), province=province)
     if view.province:
         if view.province not in shapes.province_names:
             raise ValueError(f"unknown province P-code {view.province!r} (known: {sorted(shapes.province_names)})")
-        return view.province, str(shapes.province_names[view.province])
-    return "", " and ".join(str(shapes.province_names[p]) for p in sorted(shapes.province_names))
+        return view.province, _(str(shapes.province_names[view.province]))
+    first, second = (_(str(shapes.province_names[p])) for p in sorted(shapes.province_names))
+    return "", _("{first} and {second}").format(first=first, second=second)
 
 
 def _area_bbox(area: str, ref: Reference) -> tuple[float, float, float, float]:
@@ -300,18 +320,18 @@ def _located(frame: pd.DataFrame, area: str, bbox: tuple[float, float, float, fl
     return x[inside], y[inside], mask
 
 
-def profile_line(profile: str) -> str:
+def profile_line(profile: str, lang: str = "en") -> str:
     """The line naming the redaction profile, e.g. "Profile: official (no personal fields)"."""
-    return f"Profile: {profile_label(profile)}"
+    return translator(lang).gettext("Profile: {label}").format(label=profile_label(profile, lang=lang))
 
 
-def _count_text(n: int, profile: str) -> str:
+def _count_text(n: int, profile: str, tr: Translator) -> str:
     """A count as printed: the public profile shows 1 to 4 as "< 5" (small numbers can point at people)."""
-    return "< 5" if profile == "public" and 0 < n < 5 else f"{n:,}"
+    return tr.digits("< 5") if profile == "public" and 0 < n < 5 else tr.num(n)
 
 
-def _demo_tag(synthetic: bool) -> str:
-    return " [DEMO]" if synthetic else ""
+def _demo_tag(synthetic: bool, tr: Translator) -> str:
+    return " [" + tr.gettext("DEMO") + "]" if synthetic else ""
 
 
 def plan(view: MapView, layers: Mapping[str, LayerData], ref: Reference, *, profile: str = "internal",
@@ -324,6 +344,8 @@ def plan(view: MapView, layers: Mapping[str, LayerData], ref: Reference, *, prof
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; one of {', '.join(PROFILES)}")
     area, area_name = area_of(view, ref)
+    tr = _tr(view)
+    _ = tr.gettext
     bbox = _area_bbox(area, ref)
     shown = [name for name in LEGEND_ORDER if name in view.layers and name in layers]
     points: list[DrawnPoints] = []
@@ -331,26 +353,27 @@ def plan(view: MapView, layers: Mapping[str, LayerData], ref: Reference, *, prof
         data = layers[name]
         frame = data.frame
         if name == "inspections" and profile == "public":  # the profile removes them: not "0 visits"
-            points.append(DrawnPoints(name, f"{data.label}: individual visits not shown (public profile)",
-                                      np.zeros(0), np.zeros(0), LAYER_COLORS[name], data.synthetic))
+            points.append(DrawnPoints(name, _("{layer}: individual visits not shown (public profile)").format(
+                layer=_(data.label)), np.zeros(0), np.zeros(0), LAYER_COLORS[name], data.synthetic))
             continue
         if name == "inspections":
             points.append(_visits(data, view, area, bbox, profile))
             continue
-        x, y, _ = _located(frame, area, bbox)
-        count = "none detected" if name == "kilns" and not len(x) else _count_text(len(x), profile)
-        points.append(DrawnPoints(name, f"{data.label} ({count}){_demo_tag(data.synthetic)}",
+        x, y, _mask = _located(frame, area, bbox)
+        count = _("none detected") if name == "kilns" and not len(x) else _count_text(len(x), profile, tr)
+        points.append(DrawnPoints(name, f"{_(data.label)} ({count}){_demo_tag(data.synthetic, tr)}",
                                   x, y, LAYER_COLORS[name], data.synthetic))
     if view.desert and gaps is not None:
         spec = next((s for s in SERVICES if s.key == view.desert), None)
         column = f"desert_{view.desert}"
         if spec is not None and column in gaps:
             deserts = gaps[gaps[column].fillna(False).to_numpy(dtype=bool)]
-            x, y, _ = _located(deserts, area, bbox)
+            x, y, _mask = _located(deserts, area, bbox)
             synthetic = spec.layer in layers and layers[spec.layer].synthetic
+            label = _("Kiln with no {service} within reach ({count})").format(
+                service=_(spec.label), count=_count_text(len(x), profile, tr))
             points.insert(1 if points and points[0].name == "kilns" else 0, DrawnPoints(
-                "deserts", f"Kiln with no {spec.label} within reach ({_count_text(len(x), profile)})"
-                f"{_demo_tag(synthetic)}", x, y, LAYER_COLORS["deserts"], synthetic))
+                "deserts", label + _demo_tag(synthetic, tr), x, y, LAYER_COLORS["deserts"], synthetic))
     dvc = None
     dvc_synthetic = False
     if "dvcs" in view.layers and "dvcs" in layers:
@@ -359,11 +382,11 @@ def plan(view: MapView, layers: Mapping[str, LayerData], ref: Reference, *, prof
         shown.append("dvcs")
     service_layers = [s.layer for s in SERVICES if s.key == view.desert and any(p.name == "deserts" for p in points)]
     involved = [n for n in dict.fromkeys([*shown, *service_layers]) if n in layers]
-    synthetic_layers = sorted({layers[n].label for n in involved if layers[n].synthetic})
+    synthetic_layers = sorted({_(layers[n].label) for n in involved if layers[n].synthetic})
     by_source: dict[str, list[str]] = {}
     for name in involved:
         for source in layers[name].sources:
-            by_source.setdefault(source, []).append(layers[name].label)
+            by_source.setdefault(_(source), []).append(_(layers[name].label))
     sources = [(", ".join(labels), source.removeprefix(f"{labels[0]}: ") if len(labels) == 1 else source)
                for source, labels in by_source.items()]
     return Plan(area, area_name, bbox, points, dvc, dvc_synthetic, synthetic_layers, sources)
@@ -387,11 +410,13 @@ def _visits(data: LayerData, view: MapView, area: str, bbox: tuple[float, float,
     bounds = np.array([b for b, _, _ in VISIT_AGE_BINS], dtype=float)
     classes = np.minimum(np.searchsorted(bounds, np.nan_to_num(days, nan=1e9), side="left"), len(bounds) - 1)
     colors = [VISIT_AGE_BINS[c][2] for c in classes]
-    sub = [(label, color, int((classes == i).sum())) for i, (_, label, color) in enumerate(VISIT_AGE_BINS)]
-    label = f"{data.label}: latest per kiln in window ({_count_text(len(x), profile)} kilns)" \
-            f"{_demo_tag(data.synthetic)}"
+    tr = _tr(view)
+    sub = [(tr.gettext(label), color, int((classes == i).sum()))
+           for i, (_days, label, color) in enumerate(VISIT_AGE_BINS)]
+    label = tr.gettext("{layer}: latest per kiln in window ({count} kilns)").format(
+        layer=tr.gettext(data.label), count=_count_text(len(x), profile, tr)) + _demo_tag(data.synthetic, tr)
     return DrawnPoints("inspections", label, x, y, colors, data.synthetic,
-                       [(f"{lab} ({_count_text(n, profile)})", c, n) for lab, c, n in sub])
+                       [(f"{lab} ({_count_text(n, profile, tr)})", c, n) for lab, c, n in sub])
 
 
 # ----------------------------------------------------------------------------------------------- drawing helpers
@@ -421,23 +446,35 @@ def _north_angle(x: float, y: float) -> float:
 
 
 @lru_cache(maxsize=8192)
-def _word_width(word: str, weight: str) -> float:
-    """Width of ``word`` set at 100 pt, in points (cached: measuring a string costs about a millisecond)."""
-    width, _, _ = _TEXT_PATH.get_text_width_height_descent(word, FontProperties(size=100, weight=weight),
-                                                           ismath=False)
+def _word_width(word: str, weight: str, lang: str = "en") -> float:
+    """Width of ``word`` set at 100 pt in ``lang``'s font, in points (cached: measuring costs about a
+    millisecond). Urdu is measured shaped: joined letters are narrower than the same letters apart."""
+    font = rtl.font(lang, size=100, weight=weight) if lang != "en" or has_rtl(word) else \
+        FontProperties(size=100, weight=weight)
+    width, _, _ = _TEXT_PATH.get_text_width_height_descent(word, font, ismath=False)
     return float(width)
 
 
-def _wrap(text: str, size: float, width_px: float, dpi: float, weight: str = "normal") -> str:
-    """``text`` broken at spaces into lines no wider than ``width_px`` (at ``dpi``); a 3% margin covers kerning."""
+def _wrap(text: str, size: float, width_px: float, dpi: float, weight: str = "normal", lang: str = "en") -> str:
+    """``text`` broken at spaces into lines no wider than ``width_px`` (at ``dpi``); a 3% margin covers kerning.
+
+    Urdu is broken on its logical (typed) order: each line is then laid out right to left on its own."""
+    mixed = lang == "en" and has_rtl(text)  # an Urdu name on an English sheet: its line is set in the Urdu font,
+
+    def width(word: str) -> float:  # the others in the default one, so take the wider of the two
+        if not mixed:
+            return _word_width(word, weight, lang)
+        urdu = _word_width(word, weight, "ur")
+        return urdu if has_rtl(word) else max(urdu, _word_width(word, weight, "en"))
+
     scale = size / 100 * dpi / 72 * 1.03
-    space = _word_width("a b", weight) - _word_width("ab", weight)
+    space = width("a b") - width("ab")
     out: list[str] = []
     for paragraph in text.split("\n"):
         line: list[str] = []
         used = 0.0
         for word in paragraph.split(" "):
-            w = _word_width(word, weight)
+            w = width(word)
             if line and (used + space + w) * scale > width_px:
                 out.append(" ".join(line))
                 line, used = [word], w
@@ -449,6 +486,13 @@ def _wrap(text: str, size: float, width_px: float, dpi: float, weight: str = "no
 
 
 LINE_SPACING = 1.25
+URDU_SPACING = 1.2
+"""Urdu lines are set this much further apart: Naskh's dots and descenders reach further than Latin letters."""
+
+
+def _line_step(size: float, rtl: bool) -> float:
+    """Distance between two lines of text in inches."""
+    return size * LINE_SPACING * (URDU_SPACING if rtl else 1.0) / 72
 BOX_PAD_IN = 0.07
 
 
@@ -465,10 +509,16 @@ class _Block:
     weight: str
     color: str
     box: bool = False
+    rtl: bool = False
+    """Right-aligned (an Urdu sheet)."""
 
     @property
     def height_in(self) -> float:
-        return len(self.lines) * self.size * LINE_SPACING / 72 + (2 * BOX_PAD_IN if self.box else 0.0)
+        return len(self.lines) * self._step + (2 * BOX_PAD_IN if self.box else 0.0)
+
+    @property
+    def _step(self) -> float:
+        return _line_step(self.size, self.rtl or any(has_rtl(line) for line in self.lines))
 
     def place(self, fig: Figure, x: float, top: float, width: float) -> float:
         """Draw the lines from ``top`` down (inches from the sheet's bottom left); returns the bottom."""
@@ -477,10 +527,11 @@ class _Block:
         if self.box:
             fig.add_artist(Rectangle((x, bottom), width, self.height_in, transform=fig.dpi_scale_trans,
                                      facecolor="#fff3cd", edgecolor="#b7791f", linewidth=1.2))
-        step = self.size * LINE_SPACING / 72
+        step = self._step
         for i, line in enumerate(self.lines):
-            fig.text(x + pad, top - pad - i * step - 0.1 * self.size / 72, line, transform=fig.dpi_scale_trans,
-                     fontsize=self.size, fontweight=self.weight, color=self.color, va="top", ha="left")
+            fig.text(x + width - pad if self.rtl else x + pad, top - pad - i * step - 0.1 * self.size / 72, line,
+                     transform=fig.dpi_scale_trans, fontsize=self.size, fontweight=self.weight, color=self.color,
+                     va="top", ha="right" if self.rtl else "left")
         return bottom
 
 
@@ -505,6 +556,9 @@ def snapshot_figure(
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     p = plan(view, layers, ref, profile=profile, gaps=gaps)
     shapes = _shapes(ref)
+    tr = _tr(view)
+    _ = tr.gettext
+    lang = tr.lang
     page = PNG_PAGE if fmt == "png" else PDF_PAGE
     dpi = width_px / page.width_in if fmt == "png" else 150.0
     fig = Figure(figsize=(page.width_in, page.height_in or 10.0), dpi=dpi, facecolor="white")
@@ -513,34 +567,39 @@ def snapshot_figure(
     margin = page.margin_in
     gap = 0.08
 
-    title = title or f"{p.area_name} · {view.window.start.isoformat()} to {view.window.end.isoformat()}"
+    title = title or _("{area} · {start} to {end}").format(area=p.area_name, start=_day(view.window.start, tr),
+                                                          end=_day(view.window.end, tr))
     fig.set_label(title)  # the PDF's Title
     as_of = data_date or view.window.end
     made = created or date.today()
 
     def block(text: str, size: float, weight: str = "normal", color: str = "#222222", box: bool = False,
               width: float = inner_px, title: bool = False) -> _Block:
-        lines = _wrap(text, size, width, dpi, weight).split("\n")
+        lines = _wrap(text, size, width, dpi, weight, lang).split("\n")
         if title and len(lines) > 1 and " · " in text:  # break at the dot first: area, then dates
             parts = text.split(" · ", 1)
-            lines = [line for part in parts for line in _wrap(part, size, width, dpi, weight).split("\n")]
-        return _Block(lines, size, weight, color, box)
+            lines = [line for part in parts for line in _wrap(part, size, width, dpi, weight, lang).split("\n")]
+        return _Block(lines, size, weight, color, box, rtl=tr.rtl)
 
     header = [block(title, page.title_pt, "bold", "#111111", title=True),
-              block(f"Data as of {as_of.isoformat()} · Snapshot made {made.isoformat()}", page.body_pt),
-              block(profile_line(profile), page.body_pt, "normal" if profile == "internal" else "bold",
+              block(_("Data as of {data_date} · Snapshot made {made}").format(
+                  data_date=_day(as_of, tr), made=_day(made, tr)), page.body_pt),
+              block(profile_line(profile, lang), page.body_pt, "normal" if profile == "internal" else "bold",
                     "#7a4b00" if profile == "internal" else "#1f3d7a")]
     if p.synthetic_layers:
-        demo = (f"{DEMO_WATERMARK} on this map: synthetic, generated for demonstration (not real kilns, visits, "
-                f"committees or services): {', '.join(p.synthetic_layers)}.")
+        demo = _("{demo_data} on this map: synthetic, generated for demonstration (not real kilns, visits, "
+                 "committees or services): {layers}.").format(demo_data=_(DEMO_WATERMARK),
+                                                              layers=_(", ").join(p.synthetic_layers))
         header.append(block(demo, page.body_pt, "bold", "#7a4b00", box=True, width=inner_px - 2 * BOX_PAD_IN * dpi))
-    footer = [block(KILN_CAVEAT, page.body_pt, color="#111111"),
-              block("Sources: " + " · ".join(f"{labels}: {source}" for labels, source in p.sources), page.small_pt,
-                    color="#333333"),
-              block("Map: " + ATTRIBUTION + " · Drawn by Bhatta Atlas", page.small_pt, color="#333333")]
+    footer = [block(_(KILN_CAVEAT), page.body_pt, color="#111111"),
+              block(_("Sources: {sources}").format(sources=" · ".join(f"{labels}: {source}"
+                                                                      for labels, source in p.sources)),
+                    page.small_pt, color="#333333"),
+              block(_("Map: {attribution} · Drawn by Bhatta Atlas").format(attribution=_(ATTRIBUTION)),
+                    page.small_pt, color="#333333")]
 
-    legend = _legend(p)  # point layers on the left, the DVC fill on the right
-    legend_h = _legend_layout(legend, page.body_pt, inner_px, dpi)
+    legend = _legend(p, tr)  # point layers first (on the left; on the right in Urdu), then the DVC fill
+    legend_h = _legend_layout(legend, page.body_pt, inner_px, dpi, lang)
 
     header_h = sum(b.height_in for b in header) + gap * (len(header) - 1)
     footer_h = sum(b.height_in for b in footer) + gap * (len(footer) - 1)
@@ -561,19 +620,25 @@ def snapshot_figure(
     map_top = y - gap
     ax = fig.add_axes((margin / page.width_in, (map_top - map_h) / height, map_w / page.width_in, map_h / height))
     y = map_top - map_h - gap
-    _place_legend(fig, legend, margin, y, map_w, page.body_pt)
+    _place_legend(fig, legend, margin, y, map_w, page.body_pt, rtl=tr.rtl)
     y -= legend_h + 2 * gap
     for b in footer:
         y = b.place(fig, margin, y, map_w) - gap
 
-    _draw_map(ax, p, shapes, page, map_w, map_h)
+    _draw_map(ax, p, shapes, page, map_w, map_h, tr)
     for text in fig.findobj(Text):
         # no ligatures (matplotlib 3.11 shapes text with HarfBuzz; earlier versions set none): "fi" as one glyph
         # sits beyond the font's first 256 glyphs and the PDF would embed a second copy of the font for it
         # (0.15 s); pdftotext also reads plain letters back more reliably
         if hasattr(text, "set_fontfeatures"):
             text.set_fontfeatures(NO_LIGATURES)
+    rtl.urdu_texts(fig, lang=lang)  # Urdu (a whole Urdu sheet, or an Urdu name on an English one) in Noto Naskh
     return fig
+
+
+def _day(day: date, tr: Translator) -> str:
+    """A date on a sheet: ISO in English (as every English export), the language's own form otherwise."""
+    return day.isoformat() if not tr.rtl else tr.date(day)
 
 
 @dataclass
@@ -589,7 +654,7 @@ class _Entry:
     lines: list[str] = field(default_factory=list)
 
 
-def _legend(p: Plan) -> list[list[_Entry]]:
+def _legend(p: Plan, tr: Translator) -> list[list[_Entry]]:
     """Legend columns: the point layers (with the visit-age classes) and, beside them, the DVC fill."""
     left: list[_Entry] = []
     for pts in sorted(p.points, key=lambda q: LEGEND_ORDER.index(q.name)):
@@ -603,55 +668,63 @@ def _legend(p: Plan) -> list[list[_Entry]]:
     if p.dvc is not None:
         area_rows = p.dvc[_in_area(p.dvc, p.area)]
         counts = area_rows["status"].value_counts()
-        unit = "district" if len(area_rows) == 1 else "districts"
-        right.append(_Entry(f"District fill: DVC status ({len(area_rows)} {unit}){_demo_tag(p.dvc_synthetic)}",
-                            bold=True, gid="legend:dvcs"))
-        right += [_Entry(f"{STATUS_LABELS[s]} ({int(counts.get(s, 0))})", "patch", DVC_COLORS[s])
+        heading = tr.ngettext("District fill: DVC status ({n} district)", "District fill: DVC status ({n} districts)",
+                              len(area_rows)).format(n=tr.num(len(area_rows)))
+        right.append(_Entry(heading + _demo_tag(p.dvc_synthetic, tr), bold=True, gid="legend:dvcs"))
+        right += [_Entry(f"{tr.gettext(STATUS_LABELS[s])} ({tr.num(int(counts.get(s, 0)))})", "patch", DVC_COLORS[s])
                   for s in STATUS_ORDER]
     return [c for c in (left, right) if c]
 
 
-def _legend_layout(columns: list[list[_Entry]], size: float, inner_px: float, dpi: float) -> float:
+def _legend_layout(columns: list[list[_Entry]], size: float, inner_px: float, dpi: float, lang: str = "en") -> float:
     """Wrap every entry to its column; returns the height of the tallest column in inches."""
     col_px = inner_px / len(columns) - 2.6 * size * dpi / 72 if columns else inner_px
     for column in columns:
         for e in column:
-            e.lines = _wrap(e.text, size, col_px, dpi, "bold" if e.bold else "normal").split("\n")
-    return max((_column_height(c, size) for c in columns), default=0.0)
+            e.lines = _wrap(e.text, size, col_px, dpi, "bold" if e.bold else "normal", lang).split("\n")
+    return max((_column_height(c, size, lang != "en") for c in columns), default=0.0)
 
 
-def _column_height(column: list[_Entry], size: float) -> float:
-    return sum(len(e.lines) for e in column) * size * LINE_SPACING / 72 + (len(column) - 1) * size * 0.3 / 72
+def _column_height(column: list[_Entry], size: float, rtl: bool = False) -> float:
+    return sum(len(e.lines) for e in column) * _line_step(size, rtl) + (len(column) - 1) * size * 0.3 / 72
 
 
 def _place_legend(fig: Figure, columns: list[list[_Entry]], x: float, top: float, width: float,
-                  size: float) -> None:
-    """Swatches and single-line texts (they keep their font features in a PDF, see :class:`_Block`)."""
-    step, gap, indent = size * LINE_SPACING / 72, size * 0.3 / 72, 1.7 * size / 72
+                  size: float, rtl: bool = False) -> None:
+    """Swatches and single-line texts (they keep their font features in a PDF, see :class:`_Block`).
+
+    Right to left (Urdu) the legend is mirrored: the first column on the right, each swatch right of its text."""
+    step, gap, indent = _line_step(size, rtl), size * 0.3 / 72, 1.7 * size / 72
+    col_w = width / len(columns) if columns else width
     for i, column in enumerate(columns):
-        cx, y = x + i * width / len(columns), top
+        cx, y = x + i * col_w, top
+        if rtl:  # mirror: swatches at x' = 2 * cx + col_w - x, texts end where they began
+            cx = x + width - (i + 1) * col_w
         for e in column:
             middle = y - step / 2
             if e.swatch == "patch":
                 side = 0.8 * size / 72
-                fig.add_artist(Rectangle((cx + 0.1 * size / 72, middle - side / 2), 1.1 * side, side,
+                left = cx + col_w - 0.1 * size / 72 - 1.1 * side if rtl else cx + 0.1 * size / 72
+                fig.add_artist(Rectangle((left, middle - side / 2), 1.1 * side, side,
                                          transform=fig.dpi_scale_trans, facecolor=e.color, edgecolor="#555555",
                                          linewidth=0.6, alpha=0.85))
             elif e.swatch:
                 ring = e.swatch == "ring"
-                fig.add_artist(Line2D([cx + 0.6 * size / 72], [middle], transform=fig.dpi_scale_trans,
+                fig.add_artist(Line2D([cx + col_w - 0.6 * size / 72 if rtl else cx + 0.6 * size / 72], [middle],
+                                      transform=fig.dpi_scale_trans,
                                       linestyle="none", marker=e.marker, markersize=size * 0.8,
                                       markerfacecolor="none" if ring else e.color,
                                       markeredgecolor=e.color if ring else "#333333",
                                       markeredgewidth=1.4 if ring else 0.5))
+            shift = indent if e.swatch or not e.bold else 0.0
             for j, line in enumerate(e.lines):
-                fig.text(cx + (indent if e.swatch or not e.bold else 0.0), y - j * step - 0.1 * size / 72, line,
-                         transform=fig.dpi_scale_trans, fontsize=size, va="top", ha="left", color="#111111",
-                         fontweight="bold" if e.bold else "normal", gid=e.gid)
+                fig.text(cx + col_w - shift if rtl else cx + shift, y - j * step - 0.1 * size / 72, line,
+                         transform=fig.dpi_scale_trans, fontsize=size, va="top", ha="right" if rtl else "left",
+                         color="#111111", fontweight="bold" if e.bold else "normal", gid=e.gid)
             y -= len(e.lines) * step + gap
 
 
-def _draw_map(ax, p: Plan, shapes: _Shapes, page: Page, map_w: float, map_h: float) -> None:
+def _draw_map(ax, p: Plan, shapes: _Shapes, page: Page, map_w: float, map_h: float, tr: Translator) -> None:
     """Boundaries, fill, points, labels, scale bar, north arrow and the demo watermark on ``ax``."""
     minx, miny, maxx, maxy = p.bbox
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
@@ -702,8 +775,8 @@ def _draw_map(ax, p: Plan, shapes: _Shapes, page: Page, map_w: float, map_h: flo
         _draw_points(ax, pts, overview, m_per_pt, z=3 + POINT_ORDER.index(pts.name))
 
     area_geom = shapes.areas[p.area]
-    furniture = [_scale_bar(ax, xlim, ylim, cx, cy, ground_km, page, area_geom),
-                 _north_arrow(ax, xlim, ylim, cx, cy, page, area_geom)]
+    furniture = [_scale_bar(ax, xlim, ylim, cx, cy, ground_km, page, area_geom, tr),
+                 _north_arrow(ax, xlim, ylim, cx, cy, page, area_geom, tr)]
 
     placed: list[tuple[float, float, float, float]] = []
 
@@ -725,27 +798,29 @@ def _draw_map(ax, p: Plan, shapes: _Shapes, page: Page, map_w: float, map_h: flo
         return sorted(codes, key=lambda c: (-shapes.population[c], c))
 
     if district_view:
-        for name, _, (x, y) in shapes.tehsils.get(p.area, []):
-            label(x, y, name, page.label_pt, "#222222")
+        for (name, _segs, (x, y)), code in zip(shapes.tehsils.get(p.area, []), shapes.tehsil_codes.get(p.area, []),
+                                               strict=True):
+            label(x, y, tr.place(code, name), page.label_pt, "#222222")
         for c in by_size([c for c in visible if c != p.area]):
-            label(*shapes.label_at[c], shapes.names[c], page.label_pt, "#666666")
+            label(*shapes.label_at[c], tr.place(c, shapes.names[c]), page.label_pt, "#666666")
     elif p.area:  # a province: the names of its districts where they fit
         for c in by_size(list(in_area)):
-            label(*shapes.label_at[c], shapes.names[c], page.label_pt, "#222222")
+            label(*shapes.label_at[c], tr.place(c, shapes.names[c]), page.label_pt, "#222222")
     else:
         for c, (x, y) in shapes.province_label_at.items():
-            label(x, y, shapes.province_names[c].upper(), page.body_pt * 1.3, "#333333", "bold")
+            label(x, y, tr.gettext(str(shapes.province_names[c])).upper(), page.body_pt * 1.3, "#333333", "bold")
 
     if p.synthetic_layers:
         angle = math.degrees(math.atan2(map_h, map_w))
-        size = 100 * 0.62 * math.hypot(map_w, map_h) * 72 / _word_width(DEMO_WATERMARK, "bold")
+        watermark = tr.gettext(DEMO_WATERMARK)
+        size = 100 * 0.62 * math.hypot(map_w, map_h) * 72 / _word_width(watermark, "bold", tr.lang)
         common = dict(transform=ax.transAxes, rotation=angle, rotation_mode="anchor", ha="center", va="center",
                       fontsize=size, fontweight="bold", zorder=20)
         # a darker outline (drawn as a path) stays visible over dense points and any fill; the light fill on
         # top is real text, so a PDF reader finds the words
-        ax.text(0.5, 0.5, DEMO_WATERMARK, color=(0, 0, 0, 0), **common,
+        ax.text(0.5, 0.5, watermark, color=(0, 0, 0, 0), **common,
                 path_effects=[patheffects.Stroke(linewidth=1.6, foreground=(0.55, 0.1, 0.05, 0.5))])
-        ax.text(0.5, 0.5, DEMO_WATERMARK, color=(0.75, 0.22, 0.17, 0.14), gid="watermark", **common)
+        ax.text(0.5, 0.5, watermark, color=(0.75, 0.22, 0.17, 0.14), gid="watermark", **common)
 
 
 def _text(ax, x: float, y: float, s: str, *, size: float, color: str, weight: str = "normal", **kw) -> None:
@@ -828,7 +903,7 @@ def _emptier(area: shapely.Geometry, xlim, ylim, boxes: Sequence[tuple[float, fl
 
 
 def _scale_bar(ax, xlim, ylim, cx: float, cy: float, ground_km: float, page: Page,
-               area: shapely.Geometry) -> tuple[float, float, float, float]:
+               area: shapely.Geometry, tr: Translator) -> tuple[float, float, float, float]:
     """A two-part bar of a round number of km, true at the map's centre latitude, in the emptier bottom corner.
 
     Returns the box it takes, in axes fractions."""
@@ -842,15 +917,15 @@ def _scale_bar(ax, xlim, ylim, cx: float, cy: float, ground_km: float, page: Pag
     for x, color in ((x0, "#111111"), (x0 + length / 2, "white")):
         ax.add_patch(Rectangle((x, y0), length / 2, bar_h, facecolor=color, edgecolor="#111111", lw=0.8, zorder=16,
                                gid="scale-bar"))
-    for x, text in ((x0, "0"), (x0 + length, f"{km} km")):
+    for x, text in ((x0, tr.num(0)), (x0 + length, tr.gettext("{km} km").format(km=tr.num(km)))):
         _text(ax, x, y0 + bar_h * 1.8, text, size=page.small_pt, color="#111111", va="bottom", zorder=17,
-              gid="scale-bar" if text != "0" else None)
+              gid="scale-bar" if x != x0 else None)
     left_edge = (x0 - xlim[0]) / width
     return left_edge, 0.02, left_edge + length / width, 0.11
 
 
 def _north_arrow(ax, xlim, ylim, cx: float, cy: float, page: Page,
-                 area: shapely.Geometry) -> tuple[float, float, float, float]:
+                 area: shapely.Geometry, tr: Translator) -> tuple[float, float, float, float]:
     """An arrow to true north (Albers turns it a little off vertical away from 71°E), in the emptier top corner.
 
     Returns the box it takes, in axes fractions."""
@@ -862,7 +937,7 @@ def _north_arrow(ax, xlim, ylim, cx: float, cy: float, page: Page,
     ax.annotate("", xy=tip, xycoords="axes fraction", xytext=(-dx, -dy), textcoords="offset points",
                 arrowprops=dict(arrowstyle="-|>,head_width=0.45,head_length=0.9", color="#111111", lw=1.6,
                                 shrinkA=0, shrinkB=0), zorder=17)
-    ax.annotate("N", xy=tip, xycoords="axes fraction", xytext=(dx * 0.25, dy * 0.25 + 0.45 * page.body_pt),
+    ax.annotate(tr.gettext("N"), xy=tip, xycoords="axes fraction", xytext=(dx * 0.25, dy * 0.25 + 0.45 * page.body_pt),
                 textcoords="offset points", ha="center", va="bottom", fontsize=page.body_pt * 1.1,
                 fontweight="bold", zorder=17)
     return (0.88, 0.78, 0.99, 0.99) if right else (0.01, 0.78, 0.12, 0.99)
@@ -921,8 +996,8 @@ def snapshot(
         fig.savefig(buffer, format="png", dpi=fig.dpi, metadata={"Software": "Bhatta Atlas"},
                     pil_kwargs={"compress_level": 4})
     else:
-        fig.savefig(buffer, format="pdf", metadata={"Title": fig.get_label(), "Creator": "Bhatta Atlas",
-                                                   "Producer": "Bhatta Atlas (matplotlib)", "CreationDate": None})
+        rtl.save_pdf(fig, buffer, metadata={"Title": fig.get_label(), "Creator": "Bhatta Atlas",
+                                            "Producer": "Bhatta Atlas (matplotlib)", "CreationDate": None})
     return buffer.getvalue()
 
 

@@ -113,8 +113,6 @@ def test_no_urdu_text_overlaps_another_or_leaves_the_page(ref, layers, report, d
     _overlaps(ref, layers, report, district, profile, legend=False)
 
 
-@pytest.mark.xfail(strict=True, reason="layers.snapshot._place_legend sets Urdu legend lines at the English line "
-                   "height (LINE_SPACING): a wrapped entry's two lines touch. Remove this mark once it is taller.")
 def test_no_urdu_map_legend_line_overlaps_another(ref, layers, report):
     _overlaps(ref, layers, report, KASUR, "internal", legend=True)
 
