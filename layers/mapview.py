@@ -714,7 +714,7 @@ def _source_values(frame: pd.DataFrame, default: str = "", tr: Translator | None
     """Each record's source, tagged [DEMO] where synthetic."""
     src = frame["source"].fillna("").to_numpy(dtype=object) if "source" in frame else [default] * len(frame)
     synthetic = frame["synthetic"].to_numpy(dtype=bool)
-    demo = (tr or translator())("{source} [DEMO]")
+    demo = (tr or translator()).gettext("{source} [DEMO]")
     return [demo.format(source=s) if syn else s for s, syn in zip(src, synthetic, strict=True)]
 
 

@@ -73,6 +73,7 @@ def test_urdu_map_has_urdu_legend_popup_fields_and_tooltips(urdu_map):
     assert "+" in per_point(kilns, UR("Why (points)"))[0] and "آخری دورے" in per_point(kilns, UR("Why (points)"))[0]
     inspections = clouds["inspections"]
     assert set(per_point(inspections, UR("Child labour observed (recorded)"))) <= {"ہاں", "نہیں", ""}
+    assert all(s.endswith(" [نمونہ ڈیٹا]") for s in per_point(inspections, UR("Source")))  # demo visits, tagged
     assert all(re.fullmatch(r"\d{1,2} \w+ \d{4}", d) for d in per_point(inspections, UR("Last visit"))[:50])
     legend = json.loads(_overlay(urdu_map, "bh-legend").html_json)
     assert "علامات" in legend and UR("District fill: DVC status") in legend and "Legend" not in legend
