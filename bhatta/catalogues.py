@@ -93,7 +93,10 @@ def update(found: dict[str, list[tuple[str, int]]], fragments: list[Path] = ()) 
     untranslated = []
     for lang in LANGUAGES:
         old = read(lang)
-        new = Catalog(locale=lang, project="Bhatta Atlas", creation_date=_FIXED, revision_date=_FIXED)
+        new = Catalog(locale=lang, project="Bhatta Atlas", version="", creation_date=_FIXED, revision_date=_FIXED,
+                      fuzzy=False, copyright_holder="Bhatta Atlas", msgid_bugs_address="",
+                      header_comment=f"# {LANGUAGES[lang]} messages of Bhatta Atlas. Written by `make i18n`: edit the "
+                                     "msgstr lines only.\n# Terms: layers/locales/GLOSSARY.md")
         for msgid, places in sorted(found.items()):
             entry = old.get(msgid)
             text = entry.string if entry is not None and entry.string and not entry.fuzzy else ""
