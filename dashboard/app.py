@@ -20,7 +20,9 @@ st.set_page_config(page_title="Bhatta Atlas", page_icon=str(FAVICON), layout="wi
 
 access = current_access()  # draws the sign-in form when needed
 st.session_state["access_now"] = access
-if access is not None:
+if access is None:
+    page_style()  # the sign-in form (or its refusal) in the link's language, right to left in Urdu
+else:
     today = date.today()
     ref = get_reference()
     # the view first: its language names the pages (a language just chosen in the sidebar names them now)

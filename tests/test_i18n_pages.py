@@ -173,6 +173,7 @@ def test_the_sources_page_in_urdu(db):
 def test_sign_in_and_the_audit_page_in_urdu(accounts):  # noqa: F811 - the fixture
     at = run_app("map", lang="ur")
     assert at.text_input(key="login_user").label == "صارف نام"
+    assert "direction: rtl" in styles(at)  # the sign-in form reads right to left too
     assert at.text_input(key="login_password").label == "پاس ورڈ"
     at.text_input(key="login_user").input("admin")
     at.text_input(key="login_password").input("not the password")
