@@ -9,10 +9,12 @@ import streamlit as st
 
 from dashboard.auth import NO_SIGN_IN, current_access
 from dashboard.flow import EndPage
-from dashboard.i18n import _, page_style
+from dashboard.i18n import _, page_style, tr
 from dashboard.resources import get_layers, get_reference
 from dashboard.sidebar import current_view, sidebar
 from layers.access import LOCAL_ADMIN, Forbidden
+from layers.html import md
+from loaders.problems import render
 
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 # a local favicon: with an emoji or material icon (here or on a page) Streamlit fetches it from the internet
@@ -48,5 +50,5 @@ else:
     except EndPage:  # the page ended early (dashboard.flow): the sidebar is still needed, e.g. to choose a district
         pass
     except Forbidden as refused:  # checked on the server whatever the page showed
-        st.error(_("Not allowed: {reason}").format(reason=refused))
+        st.error(_("Not allowed: {reason}").format(reason=md(render(refused.args[0], tr()))))
     sidebar(ref, get_layers(), today=today, access=access)  # after the page: the browser gets the map first

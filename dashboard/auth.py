@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.i18n import _, tr
 from dashboard.resources import get_store
 from layers.access import LOCAL_ADMIN, ROLE_WORDS, Access, access_of
+from layers.html import md
 from layers.i18n import N_
 from loaders.accounts import account_for_email, audit, has_accounts, verify_password
 
@@ -73,7 +74,7 @@ def _provider_sign_in() -> Access | None:
     if account is None:
         if email:
             st.error(_("{email} has no role in Bhatta Atlas yet: ask an administrator to add it "
-                       "(`bhatta users add NAME --email ...`).").format(email=email))
+                       "(`bhatta users add NAME --email ...`).").format(email=md(email)))
         else:
             st.error(_("This account has no role in Bhatta Atlas yet: ask an administrator to add it "
                        "(`bhatta users add NAME --email ...`)."))
@@ -96,7 +97,7 @@ def _password_form() -> None:
     recent = [t for t in _failures.get(name, []) if time.monotonic() - t < LOCKOUT_S]
     _failures[name] = recent
     if len(recent) >= MAX_FAILURES:
-        st.error(_("Too many failed attempts for {name}: wait a minute and try again.").format(name=name))
+        st.error(_("Too many failed attempts for {name}: wait a minute and try again.").format(name=md(name)))
         return
     account = verify_password(get_store(), name, password) if name and password else None
     if account is None:
@@ -132,7 +133,7 @@ def who_line(access: Access, names: dict[str, str]) -> str:
     t = tr()
     role = _(ROLE_WORDS[access.role])
     if access.districts is None:
-        return _("Signed in as **{user}** · {role}").format(user=access.user, role=role)
+        return _("Signed in as **{user}** · {role}").format(user=md(access.user), role=role)
     districts = ", ".join(sorted(t.place(d, names.get(d, d)) for d in access.districts))
-    return _("Signed in as **{user}** · {role} ({districts})").format(user=access.user, role=role,
+    return _("Signed in as **{user}** · {role} ({districts})").format(user=md(access.user), role=role,
                                                                      districts=districts)

@@ -27,8 +27,10 @@ import pandas as pd
 
 from layers.catalog import LayerData
 from layers.gap_report import GapReport
+from layers.i18n import N_
 from layers.redact import PROFILES, more_open
 from loaders.accounts import ROLES, Account
+from loaders.problems import Message
 
 ROLE_WORDS = {
     "admin": "administrator: users, data, audit, every district",
@@ -48,10 +50,23 @@ ACTIONS = {
     "read_audit": {"admin"},
 }
 """What each action needs, beyond the district scope."""
+ACTION_WORDS = {
+    "read_records": N_("read records"),
+    "plan_routes": N_("plan routes"),
+    "record_visits": N_("record visits"),
+    "share_columns": N_("share columns"),
+    "import_data": N_("import data"),
+    "manage_users": N_("manage users"),
+    "read_audit": N_("read audit"),
+}
+"""Each action in the words of a refusal ("may not read records")."""
 
 
 class Forbidden(Exception):
-    """The user's role or districts do not allow this; the message says which, in plain words."""
+    """The user's role or districts do not allow this; the message says which, in plain words.
+
+    Its argument is a :class:`loaders.problems.Message`: English as it is, in Urdu with
+    ``loaders.problems.render(refused.args[0], lang)``."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,8 @@ class Access:
     def require(self, action: str) -> None:
         if not self.may(action):
             allowed = ", ".join(r for r in ROLES if r in ACTIONS[action])
-            raise Forbidden(f"{self.user} ({self.role}) may not {action.replace('_', ' ')}: only {allowed}")
+            raise Forbidden(Message(N_("{user} ({role}) may not {action}: only {allowed}"), user=self.user,
+                                    role=self.role, action=Message(ACTION_WORDS[action]), allowed=allowed))
 
     def sees(self, district: str | None) -> bool:
         """Whether records of ``district`` (a P-code; ``None``: the whole area) are in this user's scope."""
@@ -102,12 +118,13 @@ class Access:
 
     def require_district(self, district: str | None, *, names: Mapping[str, str] | None = None) -> None:
         if not self.sees(district):
-            name = (names or {}).get(district or "", district or "the whole area")
-            raise Forbidden(f"{self.user} may see {self.scope_words(names)} only, not {name}")
+            name = (names or {}).get(district or "") or district or Message(N_("the whole area"))
+            raise Forbidden(Message(N_("{user} may see {scope} only, not {name}"), user=self.user,
+                                    scope=self.scope_words(names), name=name))
 
     def scope_words(self, names: Mapping[str, str] | None = None) -> str:
         if self.districts is None:
-            return "every district"
+            return Message(N_("every district"))
         return ", ".join(sorted((names or {}).get(d, d) for d in self.districts))
 
 

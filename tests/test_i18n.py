@@ -138,3 +138,18 @@ def test_the_browser_gets_the_same_bundled_font():
 
     for name in ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf", "OFL.txt"):
         assert (ROOT / "dashboard" / "static" / "fonts" / name).read_bytes() == (FONT_DIR / name).read_bytes()
+
+
+def test_a_refusal_reads_in_the_pages_language():
+    from layers.access import Access, Forbidden
+    from loaders.problems import render
+
+    kasur_dvc = Access("amina", "dvc", frozenset({"PK614"}))
+    with pytest.raises(Forbidden) as refused:
+        kasur_dvc.require_district("PK623", names={"PK614": "Kasur", "PK623": "Lahore"})
+    assert str(refused.value) == "amina may see Kasur only, not Lahore"  # English as before (CLI, logs)
+    assert render(refused.value.args[0], "ur") == "amina صرف Kasur دیکھ سکتے ہیں، Lahore نہیں"
+    with pytest.raises(Forbidden) as refused:
+        Access("visitor", "viewer").require("read_records")
+    assert str(refused.value) == "visitor (viewer) may not read records: only admin, manager, dvc"
+    assert "ریکارڈ دیکھنا" in render(refused.value.args[0], "ur")
