@@ -43,31 +43,31 @@ class Component:
     default_weight: float
     """Points given when the component applies in full."""
     explanation: str
-    """How the points are computed, in plain words."""
+    """How the points are computed, in plain words: in English (marked for translation: ``tr(c.explanation)``)."""
 
 
 PRIORITY_COMPONENTS: tuple[Component, ...] = (
     Component("time_since_visit", N_("Time since last visit"), "context", 30.0,
-              "Never visited: full weight. Otherwise weight × days since the last visit ÷ twice the revisit "
-              "interval, at most the full weight (half the weight when a revisit falls due)."),
+              N_("Never visited: full weight. Otherwise weight × days since the last visit ÷ twice the revisit "
+                 "interval, at most the full weight (half the weight when a revisit falls due).")),
     Component("prior_finding", N_("Finding recorded at a visit"), "evidence", 25.0,
-              "A visit recorded child labour observed or bonded labour indicators."),
+              N_("A visit recorded child labour observed or bonded labour indicators.")),
     Component("children_recorded", N_("Children recorded"), "evidence", 15.0,
-              "A visit counted children at the kiln, or the kiln register reports children."),
+              N_("A visit counted children at the kiln, or the kiln register reports children.")),
     Component("workers", N_("Workers"), "context", 5.0,
-              "Weight × latest known number of workers ÷ workers_full (150), at most the full weight; "
-              "the latest visit count, else the kiln register."),
+              N_("Weight × latest known number of workers ÷ workers_full (150), at most the full weight; "
+                 "the latest visit count, else the kiln register.")),
     Component("no_school", N_("No school nearby"), "context", 8.0,
-              "The nearest school is farther than school_km (2 km)."),
+              N_("The nearest school is farther than school_km (2 km).")),
     Component("no_girls_school", N_("No girls' primary school nearby"), "context", 7.0,
-              "The nearest primary school open to girls (girls or mixed) is farther than girls_school_km (2 km)."),
+              N_("The nearest primary school open to girls (girls or mixed) is farther than girls_school_km (2 km).")),
     Component("no_health", N_("No health unit nearby"), "context", 5.0,
-              "The nearest health unit is farther than health_km (5 km)."),
+              N_("The nearest health unit is farther than health_km (5 km).")),
     Component("no_ngo", N_("No NGO service nearby"), "context", 5.0,
-              "The nearest NGO service active on the as-of date is farther than ngo_km (10 km)."),
+              N_("The nearest NGO service active on the as-of date is farther than ngo_km (10 km).")),
     Component("no_active_dvc", N_("No active DVC"), "context", 10.0,
-              "The district's vigilance committee is dormant, not notified, or has no record, and no committee "
-              "of the kiln's tehsil met within 6 months."),
+              N_("The district's vigilance committee is dormant, not notified, or has no record, and no committee "
+                 "of the kiln's tehsil met within 6 months.")),
 )
 """Components of the priority, in the order they are shown. A desert with no data gives no points."""
 

@@ -43,6 +43,10 @@ from urllib.parse import urlsplit
 import numpy as np
 import requests
 
+from layers.i18n import N_
+from layers.routing import Figure
+from loaders.problems import Message
+
 if TYPE_CHECKING:
     from layers.routing import RouteSettings
 
@@ -61,17 +65,25 @@ FAR_FROM_ROAD_KM = 5.0
 are, the server's map does not cover the area and :class:`OsrmError` says so."""
 
 _PROFILE = re.compile(r"[A-Za-z0-9_.-]+")
-_EXAMPLE = "give it as http://HOST:PORT, e.g. http://localhost:5000"
+_EXAMPLE = Message(N_("give it as http://HOST:PORT, e.g. http://localhost:5000"))
 
 
 class OsrmError(Exception):
-    """The OSRM server could not give the matrix: one line naming the server (never its credentials) and why."""
+    """The OSRM server could not give the matrix: one line naming the server (never its credentials) and why.
+
+    ``str(error)`` is the English text; raised with a :class:`~loaders.problems.Message` it is that message
+    (``loaders.problems.render(str(error), lang)`` gives it in another language).
+    """
+
+    def __str__(self) -> str:
+        reason = self.args[0] if self.args else ""
+        return reason if isinstance(reason, str) else super().__str__()
 
 
 class _TooBig(OsrmError):
     """The server refused a table of ``locations`` points as too big."""
 
-    def __init__(self, message: str, locations: int) -> None:
+    def __init__(self, message: str, locations: int) -> None:  # message: a Message keeps its template
         super().__init__(message)
         self.locations = locations
 
@@ -102,23 +114,26 @@ def check_osrm_url(url: object) -> str:
         fragment (the base URL takes neither).
     """
     if not isinstance(url, str) or not url.strip():
-        raise OsrmError(f"no OSRM server URL: {_EXAMPLE}")
+        raise OsrmError(Message(N_("no OSRM server URL: {example}"), example=_EXAMPLE))
     text, shown = url.strip(), _display(url)
     try:
         parts = urlsplit(text)
         host = parts.hostname
     except ValueError:  # e.g. an unclosed [IPv6 address
-        raise OsrmError(f"OSRM server URL {shown!r} is malformed: {_EXAMPLE}") from None
+        raise OsrmError(Message(N_("OSRM server URL {url} is malformed: {example}"), url=repr(shown),
+                                example=_EXAMPLE)) from None
     if parts.scheme.lower() not in ("http", "https") or not host:
-        raise OsrmError(f"OSRM server URL {shown!r} must start with http:// or https:// and name a host: {_EXAMPLE}")
+        raise OsrmError(Message(N_("OSRM server URL {url} must start with http:// or https:// and name a host: "
+                                   "{example}"), url=repr(shown), example=_EXAMPLE))
     try:
         port_ok = parts.port is None or parts.port > 0
     except ValueError:  # not a number, or out of range
         port_ok = False
     if not port_ok or re.search(r"\s", text):
-        raise OsrmError(f"OSRM server URL {shown!r} is malformed: {_EXAMPLE}")
+        raise OsrmError(Message(N_("OSRM server URL {url} is malformed: {example}"), url=repr(shown), example=_EXAMPLE))
     if parts.query or parts.fragment:
-        raise OsrmError(f"OSRM server URL {shown!r} must be the server's base address, without ?query or #fragment")
+        raise OsrmError(Message(N_("OSRM server URL {url} must be the server's base address, without ?query or "
+                                   "#fragment"), url=repr(shown)))
     return text.rstrip("/")
 
 
@@ -145,7 +160,7 @@ def osrm_url_from_env(environ: Mapping[str, str] | None = None) -> str | None:
     try:
         return check_osrm_url(value)
     except OsrmError as error:
-        raise OsrmError(f"{ENV_VAR}: {error}") from None
+        raise OsrmError(Message(N_("{variable}: {problem}"), variable=ENV_VAR, problem=str(error))) from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,18 +182,21 @@ class OsrmReport:
     seconds: float
 
     def notes(self) -> tuple[str, ...]:
-        """What a user must know about these distances, in words (empty when nothing is amiss)."""
+        """What a user must know about these distances, in words (empty when nothing is amiss).
+
+        English text, each a :class:`~loaders.problems.Message` (``loaders.problems.render(note, lang)``)."""
         notes = []
         if self.no_route_pairs:
-            pairs = self.points * (self.points - 1)
-            notes.append(f"The road server found no road for {self.no_route_pairs} of the {pairs} pairs of points "
-                         f"(e.g. a kiln on a track not joined to the road network): a kiln it finds no road to or "
-                         f"from the start counts as unreachable.")
+            notes.append(Message(N_("The road server found no road for {n} of the {pairs} pairs of points (e.g. a kiln "
+                                    "on a track not joined to the road network): a kiln it finds no road to or from "
+                                    "the start counts as unreachable."),
+                                 n=self.no_route_pairs, pairs=self.points * (self.points - 1)))
         if self.far_from_road:
-            many = len(self.far_from_road) > 1
-            notes.append(f"{len(self.far_from_road)} point{'s are' if many else ' is'} more than "
-                         f"{self.far_from_road_km:g} km from the nearest road on the road server's map: "
-                         f"{'their' if many else 'its'} distances start at that road, so the trip is longer.")
+            template = (N_("{n} points are more than {km} km from the nearest road on the road server's map: their "
+                           "distances start at that road, so the trip is longer.") if len(self.far_from_road) > 1 else
+                        N_("{n} point is more than {km} km from the nearest road on the road server's map: its "
+                           "distances start at that road, so the trip is longer."))
+            notes.append(Message(template, n=len(self.far_from_road), km=Figure(f"{self.far_from_road_km:g}")))
         return tuple(notes)
 
 
@@ -260,7 +278,7 @@ class OsrmMatrix:
                 smaller = min(refused.locations, self._limit) // 2  # strictly smaller: the loop ends
                 if smaller < 2:  # refused whatever the size: forget the smaller blocks
                     self._limit = self.max_locations
-                    raise OsrmError(str(refused)) from None
+                    raise OsrmError(str(refused)) from None  # str(): the Message it was raised with
                 self._limit = smaller  # and again from the start, in smaller blocks
         np.fill_diagonal(km, 0.0)
         np.fill_diagonal(minutes, 0.0)
@@ -268,9 +286,10 @@ class OsrmMatrix:
         km[missing], minutes[missing] = UNREACHABLE_KM, UNREACHABLE_MIN
         known = snap_km[np.isfinite(snap_km)]
         if len(known) and np.median(known) > self.far_from_road_km:
-            raise OsrmError(f"{self._prefix}: most points are more than {self.far_from_road_km:g} km from the "
-                            f"nearest road on its map (median {np.median(known):.0f} km): it does not seem to "
-                            f"cover this area; was it built from an extract that includes it?")
+            raise OsrmError(Message(N_("{server}: most points are more than {km} km from the nearest road on its map "
+                                       "(median {median} km): it does not seem to cover this area; was it built from "
+                                       "an extract that includes it?"), server=self._prefix,
+                                    km=Figure(f"{self.far_from_road_km:g}"), median=Figure(f"{np.median(known):.0f}")))
         self.last = OsrmReport(
             points=n, requests=sent, max_locations=self._limit, no_route_pairs=int(missing.sum()),
             snap_km=snap_km, far_from_road=tuple(int(i) for i in np.flatnonzero(snap_km > self.far_from_road_km)),
@@ -278,8 +297,8 @@ class OsrmMatrix:
         return km, minutes
 
     @property
-    def _prefix(self) -> str:
-        return f"OSRM server at {self.url}"
+    def _prefix(self) -> Message:
+        return Message(N_("OSRM server at {url}"), url=self.url)
 
     def _table(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One all-to-all table request: km, minutes (NaN: no route) and each point's km to its road."""
@@ -289,7 +308,8 @@ class OsrmMatrix:
             response = self._session.get(url, timeout=self.timeout_s,
                                          headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
         except requests.RequestException as error:
-            raise OsrmError(f"{self._prefix}: {_transport_problem(error, self.timeout_s)}") from error
+            raise OsrmError(Message(N_("{server}: {problem}"), server=self._prefix,
+                                    problem=_transport_problem(error, self.timeout_s))) from error
         return _table_answer(response, len(points), prefix=self._prefix, profile=self.profile)
 
 
@@ -360,39 +380,43 @@ def _causes(error: BaseException) -> list[BaseException]:
     return seen
 
 
-def _transport_problem(error: requests.RequestException, timeout_s: float) -> str:
+def _transport_problem(error: requests.RequestException, timeout_s: float) -> Message:
     """Why a request got no answer, in words a user can act on."""
     causes = _causes(error)
+    seconds = Figure(f"{timeout_s:g}")
     if isinstance(error, requests.exceptions.ConnectTimeout):
-        return f"no connection within {timeout_s:g} s: is the server reachable from this machine?"
+        return Message(N_("no connection within {seconds} s: is the server reachable from this machine?"),
+                       seconds=seconds)
     if isinstance(error, requests.exceptions.Timeout) or any(isinstance(c, TimeoutError) for c in causes):
-        return (f"no answer within {timeout_s:g} s: the server is busy or down, or the table takes longer "
-                f"(raise the timeout)")
+        return Message(N_("no answer within {seconds} s: the server is busy or down, or the table takes longer "
+                          "(raise the timeout)"), seconds=seconds)
     if any(isinstance(c, ConnectionRefusedError) or getattr(c, "errno", None) == errno.ECONNREFUSED for c in causes):
-        return "connection refused: is osrm-routed running there, on that port?"
+        return Message(N_("connection refused: is osrm-routed running there, on that port?"))
     if any(isinstance(c, socket.gaierror) for c in causes):
-        return "host name not found: check the address"
+        return Message(N_("host name not found: check the address"))
     if isinstance(error, requests.exceptions.SSLError):
-        return "TLS/SSL handshake failed: check https and the server's certificate"
+        return Message(N_("TLS/SSL handshake failed: check https and the server's certificate"))
     if any(isinstance(c, ConnectionResetError) for c in causes):
-        return "the connection was reset by the server"
+        return Message(N_("the connection was reset by the server"))
     if isinstance(error, requests.exceptions.ConnectionError):
         reasons = [c.strerror for c in causes if isinstance(c, OSError) and c.strerror]
-        return f"could not connect{': ' + reasons[-1] if reasons else ''}"
-    return f"the request failed ({type(error).__name__})"
+        if reasons:  # the system's words, as it gives them
+            return Message(N_("could not connect: {reason}"), reason=reasons[-1])
+        return Message(N_("could not connect"))
+    return Message(N_("the request failed ({error})"), error=type(error).__name__)
 
 
 _HINTS = {
-    "TooBig": "the server's --max-table-size is too small",
-    "NoSegment": "a point is too far from any road on the server's map",
-    "NoTable": "no route between the points",
-    "InvalidUrl": "is this an OSRM 5 server?",
-    "InvalidService": "is this an OSRM 5 server with the table service?",
-    "InvalidVersion": "is this an OSRM 5 server?",
+    "TooBig": N_("the server's --max-table-size is too small"),
+    "NoSegment": N_("a point is too far from any road on the server's map"),
+    "NoTable": N_("no route between the points"),
+    "InvalidUrl": N_("is this an OSRM 5 server?"),
+    "InvalidService": N_("is this an OSRM 5 server with the table service?"),
+    "InvalidVersion": N_("is this an OSRM 5 server?"),
 }
 
 
-def _table_answer(response: requests.Response, n: int, *, prefix: str, profile: str
+def _table_answer(response: requests.Response, n: int, *, prefix: str | Message, profile: str
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """km, minutes and snap km of an OSRM table answer for ``n`` points, or the :class:`OsrmError` it is."""
     status = response.status_code
@@ -401,23 +425,34 @@ def _table_answer(response: requests.Response, n: int, *, prefix: str, profile: 
     except ValueError:
         body = None
     code = body.get("code") if isinstance(body, dict) else None
-    if isinstance(code, str) and code != "Ok":
+    if isinstance(code, str) and code != "Ok":  # the server's code and message as it gives them
         message = _one_line(body.get("message"))
-        text = (f"{prefix}: OSRM answered {_one_line(code, 40)}{f' ({message})' if message else ''}"
-                f"{f', HTTP {status}' if status != 200 else ''}"
-                f"{f'; {_HINTS[code]}' if code in _HINTS else ''}")
+        text = Message(N_("{server}: OSRM answered {code}"), server=prefix, code=_one_line(code, 40))
+        if message:
+            text = Message(N_("{text} ({message})"), text=text, message=message)
+        if status != 200:
+            text = Message(N_("{text}, HTTP {status}"), text=text, status=str(status))
+        if code in _HINTS:
+            text = Message(N_("{text}; {hint}"), text=text, hint=Message(_HINTS[code]))
         if code == "TooBig":
-            raise _TooBig(f"{text} for a table of {n} points", n)
+            raise _TooBig(Message(N_("{text} for a table of {n} points"), text=text, n=n), n)
         raise OsrmError(text)
     if status != 200:
-        hint = f": is it an OSRM server with the {profile!r} profile?" if status == 404 else ""
-        raise OsrmError(f"{prefix}: HTTP {status} {_one_line(response.reason, 60)}{hint}".rstrip())
+        reason = _one_line(response.reason, 60)
+        text = (Message(N_("{server}: HTTP {status} {reason}"), server=prefix, status=str(status), reason=reason)
+                if reason or status == 404 else Message(N_("{server}: HTTP {status}"), server=prefix, status=str(status)))
+        if status == 404:
+            text = Message(N_("{text}: is it an OSRM server with the {profile} profile?"), text=text,
+                           profile=repr(profile))
+        raise OsrmError(text)
     if body is None:
-        raise OsrmError(f"{prefix}: the answer is not JSON: is this the address of an OSRM server?")
+        raise OsrmError(Message(N_("{server}: the answer is not JSON: is this the address of an OSRM server?"),
+                                server=prefix))
     if code != "Ok":
-        raise OsrmError(f"{prefix}: the answer is not an OSRM table (no \"code\": \"Ok\")")
+        raise OsrmError(Message(N_("{server}: the answer is not an OSRM table (no \"code\": \"Ok\")"), server=prefix))
     if body.get("distances") is None:
-        raise OsrmError(f"{prefix}: the answer has no distances (older OSRM servers give durations only)")
+        raise OsrmError(Message(N_("{server}: the answer has no distances (older OSRM servers give durations only)"),
+                                server=prefix))
     try:
         metres = np.array(body["distances"], dtype=float)  # null (no route) becomes NaN
         seconds = np.array(body.get("durations"), dtype=float)
@@ -426,8 +461,9 @@ def _table_answer(response: requests.Response, n: int, *, prefix: str, profile: 
     for matrix in (metres, seconds):
         values = matrix[np.isfinite(matrix)]
         if matrix.shape != (n, n) or np.isinf(matrix).any() or (values < 0).any():
-            raise OsrmError(f"{prefix}: malformed table: expected {n} × {n} distances and durations in metres "
-                            f"and seconds, got shape {matrix.shape}")
+            raise OsrmError(Message(N_("{server}: malformed table: expected {n} × {n} distances and durations in "
+                                       "metres and seconds, got shape {shape}"), server=prefix, n=n,
+                                    shape=str(matrix.shape)))
     snap = np.full(n, np.nan)
     sources = body.get("sources")
     if isinstance(sources, list) and len(sources) == n:

@@ -15,6 +15,9 @@ import pandas as pd
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
+from layers.i18n import N_, Translator, translator
+from loaders.problems import Message
+
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG) of the great-circle distance."""
 
@@ -35,6 +38,35 @@ REASONS: Mapping[str, str] = MappingProxyType({
 ``budget`` and ``no_room`` are only given to a kiln that fits nowhere in the final plan without
 breaking a budget (every such kiln is tried); ``budget`` when every planned kiln has a higher priority.
 """
+
+class Figure(Message):
+    """A number already written in English (``"12.5"``, ``"08:00"``) inside a :class:`~loaders.problems.Message`:
+    the same in every language, in Urdu digits when that setting is on."""
+
+    def __new__(cls, text: str) -> Figure:
+        return super().__new__(cls, text)
+
+    def render(self, tr: Translator | str | None = None) -> str:
+        tr = tr if isinstance(tr, Translator) else translator(tr)
+        return tr.digits(str(self))
+
+
+class RouteSettingsError(ValueError):
+    """Invalid :class:`RouteSettings`. ``str(error)`` is the English text, a :class:`~loaders.problems.Message`
+    (``loaders.problems.render(str(error), lang)`` gives it in another language)."""
+
+    def __str__(self) -> str:
+        reason = self.args[0] if self.args else ""
+        return reason if isinstance(reason, str) else super().__str__()
+
+
+def _semicolons(parts: list[Message]) -> Message:
+    """``parts`` joined by ``"; "`` (the language's semicolon when rendered)."""
+    text = parts[0]
+    for part in parts[1:]:
+        text = Message(N_("{first}; {second}"), first=text, second=part)
+    return text
+
 
 PointsMatrix = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 """``distance_matrix(points) -> (km, minutes)``: ``points`` is an (n, 2) array of (lat, lon), the
@@ -94,30 +126,35 @@ class RouteSettings:
     """Clock time the vehicles leave the start: arrival times are shown from it."""
 
     def __post_init__(self) -> None:
-        problems = []
+        problems: list[Message] = []
         for name in ("road_factor", "speed_kmh", "hours_per_day", "km_budget", "time_limit_s"):
             value, optional = getattr(self, name), name in ("km_budget", "time_limit_s")
             if not (value is None and optional) and not (_real(value) and value > 0):
-                problems.append(f"{name} must be a positive number{' or None' if optional else ''}, got {value!r}")
+                problems.append(Message(N_("{name} must be a positive number or None, got {value}") if optional
+                                        else N_("{name} must be a positive number, got {value}"),
+                                        name=name, value=repr(value)))
         if _real(self.road_factor) and self.road_factor < 1:
-            problems.append(f"road_factor must be at least 1 (roads are not shorter than a straight line), "
-                            f"got {self.road_factor!r}")
+            problems.append(Message(N_("road_factor must be at least 1 (roads are not shorter than a straight line), "
+                                       "got {value}"), value=repr(self.road_factor)))
         if not (_real(self.minutes_per_visit) and self.minutes_per_visit >= 0):
-            problems.append(f"minutes_per_visit must be a number >= 0, got {self.minutes_per_visit!r}")
+            problems.append(Message(N_("minutes_per_visit must be a number >= 0, got {value}"),
+                                    value=repr(self.minutes_per_visit)))
         for name in ("days", "vehicles", "max_candidates"):
             if not (_whole(getattr(self, name)) and getattr(self, name) >= 1):
-                problems.append(f"{name} must be a whole number >= 1, got {getattr(self, name)!r}")
+                problems.append(Message(N_("{name} must be a whole number >= 1, got {value}"), name=name,
+                                        value=repr(getattr(self, name))))
         within = self.skip_visited_within_days
         if within is not None and not (_whole(within) and within >= 0):
-            problems.append(f"skip_visited_within_days must be a whole number >= 0 or None, got {within!r}")
+            problems.append(Message(N_("skip_visited_within_days must be a whole number >= 0 or None, got {value}"),
+                                    value=repr(within)))
         if not isinstance(self.day_start, time):
-            problems.append(f"day_start must be a datetime.time, got {self.day_start!r}")
+            problems.append(Message(N_("day_start must be a datetime.time, got {value}"), value=repr(self.day_start)))
         elif _real(self.hours_per_day) and \
                 self.day_start.hour * 60 + self.day_start.minute + self.hours_per_day * 60 > 24 * 60:
-            problems.append(f"the working day must end by midnight: {self.hours_per_day!r} h from "
-                            f"{self.day_start:%H:%M} does not")
+            problems.append(Message(N_("the working day must end by midnight: {hours} h from {start} does not"),
+                                    hours=Figure(repr(self.hours_per_day)), start=Figure(f"{self.day_start:%H:%M}")))
         if problems:
-            raise ValueError("invalid RouteSettings: " + "; ".join(problems))
+            raise RouteSettingsError(Message(N_("invalid RouteSettings: {problems}"), problems=_semicolons(problems)))
 
     @property
     def routes(self) -> int:
@@ -162,7 +199,8 @@ class RoutePlan:
     assumptions: str
     """The distance model and budgets in words."""
     messages: tuple[str, ...]
-    """What the user must know: must-visit kilns that could not be planned."""
+    """What the user must know: must-visit kilns that could not be planned. English text, each a
+    :class:`~loaders.problems.Message` (``loaders.problems.render(message, lang)``: in another language)."""
     solver: Mapping[str, object]
     """How the search went: ``first_solution``, ``metaheuristic``, ``cp_sat`` (whether CP-SAT finished
     the search), ``time_limit_s``, ``seconds``, ``solutions`` and ``stopped_by`` per search
@@ -352,7 +390,7 @@ def plan_routes(
     end = start if end is None else _point(end, "end")
     kilns = _kiln_table(candidates, must_visit=must_visit, skip=skip, area=area)
     code = _filter_codes(kilns, settings=settings, skipped={str(k) for k in skip}, area=area)
-    messages = [f"Must-visit kiln {kiln_id} has no location recorded: it cannot be planned."
+    messages = [Message(N_("Must-visit kiln {kiln} has no location recorded: it cannot be planned."), kiln=kiln_id)
                 for kiln_id in kilns.loc[kilns["must_visit"] & code.eq("no_location"), "kiln_id"]]
 
     # distances between the start (node 0), the end (node 1) and every kiln still a candidate (2...)
@@ -363,8 +401,10 @@ def plan_routes(
     node_of = {int(row): k + 2 for k, row in enumerate(eligible)}
     row_of_node = {node: row for row, node in node_of.items()}
     if not model.end_reachable():
-        messages.append(f"The end is too far from the start: {km[0, 1]:.1f} km and {minutes[0, 1]:.0f} min "
-                        f"without any visit; {_budget_words(settings)}. No route can keep to the budget.")
+        messages.append(Message(N_("The end is too far from the start: {km} km and {minutes} min without any visit; "
+                                   "{budget}. No route can keep to the budget."),
+                                km=Figure(f"{km[0, 1]:.1f}"), minutes=Figure(f"{minutes[0, 1]:.0f}"),
+                                budget=_budget_words(settings)))
 
     # a kiln whose round trip alone breaks a budget can never be planned
     unreachable = ~model.fits_alone(np.arange(2, len(points)))
@@ -372,10 +412,12 @@ def plan_routes(
     is_must = kilns["must_visit"].to_numpy()
     for row in eligible[unreachable & is_must[eligible]]:
         j = node_of[int(row)]
-        messages.append(f"Must-visit kiln {kilns['kiln_id'].iat[row]} cannot be reached and returned within the "
-                        f"budget from the start: {km[0, j] + km[j, 1]:.1f} km and "
-                        f"{minutes[0, j] + minutes[j, 1] + settings.minutes_per_visit:.0f} min for the round "
-                        f"trip alone; {_budget_words(settings)}.")
+        messages.append(Message(
+            N_("Must-visit kiln {kiln} cannot be reached and returned within the budget from the start: {km} km "
+               "and {minutes} min for the round trip alone; {budget}."),
+            kiln=kilns["kiln_id"].iat[row], km=Figure(f"{km[0, j] + km[j, 1]:.1f}"),
+            minutes=Figure(f"{minutes[0, j] + minutes[j, 1] + settings.minutes_per_visit:.0f}"),
+            budget=_budget_words(settings)))
 
     # the solver gets every must-visit kiln and the others of highest priority (the rows are in that order)
     reachable = eligible[~unreachable]
@@ -397,12 +439,14 @@ def plan_routes(
     _budget_codes(code, kilns, planned=planned, reachable=reachable, beyond=beyond)
     unfitted = kilns.loc[code.eq("must_visit_unfitted").to_numpy(), "kiln_id"].tolist()
     if unfitted:
-        several = len(unfitted) > 1
-        messages.append(f"Must-visit kiln{'s' if several else ''} {', '.join(unfitted)} "
-                        f"{'do' if several else 'does'} not fit in {settings.routes} route"
-                        f"{'s' if settings.routes > 1 else ''} of {_budget_words(settings)} together with "
-                        f"the other must-visit kilns; the plan keeps {int(is_must.sum()) - len(unfitted)} of "
-                        f"{int(is_must.sum())}.")
+        routes_text = Message(N_("in {n} routes") if settings.routes > 1 else N_("in {n} route"), n=settings.routes)
+        template = (N_("Must-visit kilns {kilns} do not fit {routes} of {budget} together with the other "
+                       "must-visit kilns; the plan keeps {kept} of {total}.") if len(unfitted) > 1 else
+                    N_("Must-visit kiln {kilns} does not fit {routes} of {budget} together with the other "
+                       "must-visit kilns; the plan keeps {kept} of {total}."))
+        messages.append(Message(template, kilns=[str(k) for k in unfitted], routes=routes_text,
+                                budget=_budget_words(settings), kept=int(is_must.sum()) - len(unfitted),
+                                total=int(is_must.sum())))
 
     stops, summary = _tables(kilns, routes, row_of_node, km, minutes, settings)
     return RoutePlan(
@@ -504,9 +548,11 @@ def _matrices(points: np.ndarray, settings: RouteSettings, distance_matrix: Poin
     return km, minutes
 
 
-def _budget_words(settings: RouteSettings) -> str:
-    km = "" if settings.km_budget is None else f"{settings.km_budget:g} km and "
-    return f"{km}{settings.hours_per_day:g} h per route"
+def _budget_words(settings: RouteSettings) -> Message:
+    hours = Figure(f"{settings.hours_per_day:g}")
+    if settings.km_budget is None:
+        return Message(N_("{hours} h per route"), hours=hours)
+    return Message(N_("{km} km and {hours} h per route"), km=Figure(f"{settings.km_budget:g}"), hours=hours)
 
 
 def _priority_hundredths(priority: np.ndarray) -> np.ndarray:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import geopandas as gpd
@@ -13,7 +12,7 @@ import streamlit as st
 from dashboard.exports import download
 from dashboard.i18n import tr
 from dashboard.resources import get_gap_report, get_layers, get_reference, static_map_url
-from dashboard.state import PROVINCES
+from dashboard.state import area_name
 from layers.areas import (
     INDEX_PARTS,
     coverage_series,
@@ -40,7 +39,6 @@ from layers.summary import in_area as area_rows
 
 # A priority part's kind (layers.gaps.Component.kind) in words.
 KINDS = {"evidence": N_("evidence"), "context": N_("context")}
-PROVINCE_NAMES = {"PK6": N_("Punjab"), "PK7": N_("Sindh")}
 AREA_COLUMNS = {  # the area table's columns as the page names them (the downloads keep the column names)
     "name": N_("Area"), "kilns": N_("Kilns detected"), "kilns_per_100k": N_("Kilns per 100,000 people"),
     "underserved_index": N_("Underserved index"), "share_never": N_("Share never visited"),
@@ -53,8 +51,6 @@ DVC_COLUMNS = {
     "kilns": N_("Kilns detected"), "share_visited_12m": N_("Kilns visited in 12 months"),
     "kilns_per_active_dvc": N_("Kilns per active DVC"),
 }
-# Words layers.areas.suppress_small writes into a table's cells, translated where shown.
-SUPPRESSED = {"no data": N_("no data"), "no active DVC": N_("no active DVC")}
 
 ref = get_reference()
 layers = get_layers()
@@ -63,8 +59,7 @@ t = tr()
 _ = t.gettext  # this run's language, also where Streamlit words options later (format_func)
 names = dict(zip(ref.districts["ADM2_PCODE"], ref.districts["ADM2_EN"], strict=True))
 places = {pcode: t.place(pcode, name) for pcode, name in names.items()}  # as the page shows them
-area = (places[state.district] if state.district else
-        _(PROVINCE_NAMES[state.province]) if state.province in PROVINCES else _("Punjab and Sindh"))
+area = area_name(state, names)
 as_of: date = state.end
 st.markdown(_("#### Gaps · {area} · as of {date}").format(area=area, date=t.date(as_of) if t.rtl else as_of.isoformat()))
 
@@ -77,26 +72,6 @@ def day(value: date) -> str:
 def shown_columns(labels: dict[str, str]) -> dict[str, str]:
     """``column_config`` naming a table's columns in Urdu (English pages keep the column names)."""
     return {column: _(label) for column, label in labels.items()} if t.rtl else {}
-
-
-def cell_word(value: str) -> str:
-    """One cell's words in the page's language: "no data", "< 5 kilns", a reason; anything else as it is."""
-    if small := re.fullmatch(r"< (\d+) kilns", value):
-        return _("< {n} kilns").format(n=t.num(int(small[1])))
-    if small := re.fullmatch(r"< (\d+)", value):
-        return "< " + t.num(int(small[1]))
-    return _(SUPPRESSED.get(value, value))
-
-
-def cell_words(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``columns`` of a shown table with their words (no data, reasons, statuses) in the page's language."""
-    if not t.rtl:
-        return frame
-    frame = frame.copy()
-    for column in (c for c in columns if c in frame):
-        words = {v: cell_word(v) for v in frame[column].dropna().unique() if isinstance(v, str)}
-        frame[column] = frame[column].map(lambda v, words=words: words.get(v, v) if isinstance(v, str) else v)
-    return frame
 
 
 def settings_form() -> GapSettings:
@@ -217,19 +192,19 @@ with areas_tab:
         table = report.districts if level == "district" else report.tehsils
         metrics = in_area(table)
         geo = ref.districts.set_index("ADM2_PCODE") if level == "district" else ref.tehsils.set_index("ADM3_PCODE")
-        if t.rtl:  # district and tehsil names in Urdu, or the English one marked (EN)
-            metrics = metrics.assign(name=[t.place(c, n) for c, n in zip(metrics["pcode"], metrics["name"], strict=True)])
         shapes = gpd.GeoDataFrame(metrics, geometry=geo.geometry.reindex(metrics["pcode"]).values, crs=ref.districts.crs)
-    shown = suppress_small(metrics.drop(columns="geometry", errors="ignore"), small_count=settings.small_count)
+    # the cells as the page shows them: words, numbers, dates, no-data reasons and area names (Urdu, or the
+    # English name marked (EN)) in the page's language
+    shown = suppress_small(metrics.drop(columns="geometry", errors="ignore"), small_count=settings.small_count,
+                           lang=t.lang, urdu_digits=t.urdu_digits)
     parts = index_parts("hex" if level == "hexagon" else level)
     fields = [("name", _("Area")), ("underserved_index", _("Underserved index")), ("kilns", _("Kilns detected")),
               ("share_not_recent", _("Never or not recently visited"))]
     fields += [(f"part_{p.key}", _(p.label)) for p in parts if p.key != "not_recent"]
     html = choropleth_map(shapes, value="underserved_index", title=_("Underserved index (0-100)"),
-                          labels=cell_words(shown, ["underserved_index", "no_data_reason", "dvc_status"]),
-                          fields=fields, demo=tuple(_(label) for label in report.synthetic),
+                          labels=shown, fields=fields, demo=tuple(report.synthetic),
                           outline=in_area(ref.districts.rename(columns={"ADM2_PCODE": "district_pcode"}))
-                          if level != "district" else None).get_root().render()
+                          if level != "district" else None, lang=t.lang, urdu_digits=t.urdu_digits).get_root().render()
     st.iframe(static_map_url(html), height=520)
     st.caption(_("Index = weighted mean of its parts (shares of kilns, 0 to 1): {parts}. An area missing any part "
                  "shows 'no data' with the reason, never a low score.").format(
@@ -239,27 +214,24 @@ with areas_tab:
                "share_never", "share_visited_12m", "visits_12m", "dvc_status", "no_data_reason"]
     columns = [c for c in columns if c in shown]
     part_names = {f"part_{p.key}": p.label for p in parts}
-    st.dataframe(cell_words(shown.loc[order, columns], ["underserved_index", "no_data_reason", "dvc_status",
-                                                          *part_names]),
-                 hide_index=True, height=380, column_config=shown_columns({**AREA_COLUMNS, **part_names}))
+    st.dataframe(shown.loc[order, columns], hide_index=True, height=380, column_config=shown_columns({**AREA_COLUMNS, **part_names}))
     st.caption(_("Counts from inspection records below {n} show as '< {n}'; shares of areas with fewer than {n} "
                  "kilns are not shown.").format(n=t.num(settings.small_count)))
     downloads(pd.DataFrame(shown.loc[order, columns]), f"underserved-{level}s-{as_of}", "Areas")
 
 with dvc_tab:
     dvc = in_area(report.dvc)
-    dvc_shown = suppress_small(dvc.drop(columns=["status"]), small_count=settings.small_count)
+    dvc_shown = suppress_small(dvc.drop(columns=["status"]), small_count=settings.small_count, lang=t.lang,
+                               urdu_digits=t.urdu_digits)
     counts = dvc["status"].value_counts()
     cols = st.columns(4)
     for col, status in zip(cols, STATUS_LABELS, strict=True):
         col.metric(_(STATUS_SHORT[status]), t.num(int(counts.get(status, 0))))
     dvc_table = dvc_shown[["name", "status_label", "last_meeting_date", "tehsil_committees",
                            "tehsil_committees_active", "kilns", "share_visited_12m", "kilns_per_active_dvc"]]
-    if t.rtl:
+    if t.rtl:  # no pcode column here: suppress_small leaves the names as they are
         pcodes = dvc.loc[dvc_table.index, "district_pcode"]
-        dvc_table = cell_words(dvc_table.assign(name=[t.place(c, n) for c, n in zip(pcodes, dvc_table["name"], strict=True)]),
-                               ["status_label", "kilns", "share_visited_12m", "kilns_per_active_dvc",
-                                "tehsil_committees", "tehsil_committees_active", "last_meeting_date"])
+        dvc_table = dvc_table.assign(name=[t.place(c, n) for c, n in zip(pcodes, dvc_table["name"], strict=True)])
     st.dataframe(dvc_table, hide_index=True, height=380,
                  column_config=shown_columns(DVC_COLUMNS) or {"status_label": "DVC status",
                                                               "share_visited_12m": "Kilns visited in 12 months"})

@@ -32,6 +32,7 @@ from layers.route_map import (
 )
 from layers.route_sheet import route_sheet_pdf
 from layers.routing import RouteSettings
+from loaders.problems import render
 from loaders.values import ValueProblem, parse_lat_lon
 
 # The stops table's columns as an Urdu page names them (English pages keep the column names).
@@ -133,15 +134,19 @@ if litres:
     km = round(litres * per_litre, 1)
     st.caption(_("Distance budget from the fuel: {litres} litres × {per_litre} km per litre = {km} km per day.").format(
         litres=g(litres), per_litre=g(per_litre), km=g(km)))
-settings = RouteSettings(road_factor=factor, speed_kmh=speed, minutes_per_visit=float(visit_min),
-                         hours_per_day=float(hours), km_budget=km or None, days=int(days),
-                         skip_visited_within_days=int(recent) or None)
+try:
+    settings = RouteSettings(road_factor=factor, speed_kmh=speed, minutes_per_visit=float(visit_min),
+                             hours_per_day=float(hours), km_budget=km or None, days=int(days),
+                             skip_visited_within_days=int(recent) or None)
+except ValueError as error:  # the form's limits keep to the rules: this is a last line of defence
+    st.error(render(str(error), t))
+    end_page()
 # not the store's version: recording the visits of this route must not throw the route away
 key = (state.district, tehsil, state.end, start, settings, tuple(must), tuple(skip))
 try:  # road distances when the server's administrator configured an OSRM server (kiln locations go to it)
     road_url, road_problem = osrm_url_from_env(), None
 except OsrmError as error:
-    road_url, road_problem = None, str(error)
+    road_url, road_problem = None, str(error)  # a Message: shown in the page's language below
 if go:
     with st.spinner(_("Choosing and ordering kilns…") + (" " + _("Asking the road server…") if road_url else "")):
         road = plan_area_by_road(gaps, road=osrm_matrix(road_url) if road_url else None, problem=road_problem,
@@ -158,8 +163,12 @@ if road is None:
     end_page()
 
 plan = road.plan
-for message in (*road.notes, *plan.messages):
-    st.warning(message)
+# the road server's notes and the plan's messages are Messages (English text): each in the page's language;
+# why a configured server was not used is worded here too, its reason in the page's language
+notes = ((_("Road server not used ({problem}): distances are the great-circle estimate.").format(
+    problem=render(road.problem, t)),) if road.problem else road.notes)
+for message in (*notes, *plan.messages):
+    st.warning(render(message, t))
 totals = plan.routes
 c = st.columns(4)
 c[0].metric(_("Kilns planned"), _("{planned} of {total}").format(planned=t.num(len(plan.stops)), total=t.num(len(gaps))))
