@@ -17,9 +17,10 @@ _URDU_FONT = """
   unicode-range: U+0600-06FF, U+0750-077F, U+08A0-08FF, U+FB50-FDFF, U+FE70-FEFF; }
 """
 # Urdu pages read right to left: the sidebar moves to the right and every panel, table and form is mirrored.
+# On a phone the sidebar is a drawer over the page: moved, it was squeezed into a strip beside it.
 # The map (an iframe), code boxes and charts keep their own left-to-right geometry.
 _RTL = """
-[data-testid="stAppViewContainer"] { flex-direction: row-reverse; }
+@media (min-width: 768px) { [data-testid="stAppViewContainer"] { flex-direction: row-reverse; } }
 [data-testid="stSidebar"], [data-testid="stMain"], [data-testid="stSidebarContent"] { direction: rtl; text-align: right; }
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"],
 [data-testid="stAlert"], [data-testid="stExpander"], [data-testid="stTable"], [data-testid="stMetric"] { direction: rtl; text-align: right; }

@@ -22,6 +22,7 @@ from layers.osrm import OsrmError, OsrmMatrix, OsrmReport
 from layers.route_export import Place
 from layers.route_sheet import DAY_COLORS
 from layers.routing import PointsMatrix, RoutePlan, RouteSettings, candidates_for, plan_routes
+from loaders.problems import render
 
 REASON_TEXTS = {
     "skipped": N_("skipped by the planner's user"),
@@ -109,8 +110,8 @@ def plan_area_by_road(gaps: pd.DataFrame, *, road: OsrmMatrix | None, problem: s
             road.close()
     plan = plan_area(gaps, **area)
     _ = translator(lang).gettext
-    notes = (_("Road server not used ({problem}): distances are the great-circle estimate.").format(problem=problem),
-             ) if problem else ()
+    notes = (_("Road server not used ({problem}): distances are the great-circle estimate.").format(
+        problem=render(problem, lang)),) if problem else ()
     return RoadPlan(plan, notes, problem)
 
 

@@ -68,7 +68,8 @@ def area_figures(
     """Figures for one district (``district`` P-code), one province (``PK6``/``PK7``) or both.
 
     With ``small_count`` (the public profile), counts drawn from visit records below it show as "< n".
-    Labels, values and notes are in ``lang`` (sources stay as their publishers name them).
+    Labels, values and notes are in ``lang`` (sources stay as their publishers name them; our own demo-data
+    note is translated).
     """
     tr = translator(lang, urdu_digits=urdu_digits)
     _ = tr.gettext
@@ -81,7 +82,7 @@ def area_figures(
     n_kilns = len(in_area(kilns.frame, district, province))
     figures.append(Figure(
         _("Kilns detected"), tr.num(n_kilns) if n_kilns else _("not detected"),
-        " · ".join(kilns.sources), kilns.synthetic,
+        " · ".join(map(_, kilns.sources)), kilns.synthetic,
         note=_("satellite detections undercount; none detected is not zero kilns") if not n_kilns
         else _("satellite detections; they undercount"),
     ))
@@ -99,7 +100,7 @@ def area_figures(
         note = period
     figures.append(Figure(_("Kilns visited in the last 12 months"),
                           _("< {n}").format(n=tr.num(small_count)) if hidden else tr.num(len(visited)),
-                          " · ".join(visits.sources), visits.synthetic, note=note))
+                          " · ".join(map(_, visits.sources)), visits.synthetic, note=note))
 
     if district:
         status = dvc_status(layers["dvcs"].frame, pd.Series([district]), as_of=window.end).iloc[0]
@@ -108,7 +109,7 @@ def area_figures(
                   else _("no meeting recorded"))
         code = status["status"]
         figures.append(Figure(_("DVC"), _(STATUS_SHORT[code]),
-                              " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic,
+                              " · ".join(map(_, layers["dvcs"].sources)), layers["dvcs"].synthetic,
                               note=detail if status["status"] != "unknown" else _("no DVC record for this district")))
     else:
         pcodes = in_area(ref.districts.rename(columns={"ADM2_PCODE": "district_pcode"}), None, province)["district_pcode"]
@@ -117,13 +118,13 @@ def area_figures(
                                            status=_(STATUS_SHORT[s]).lower()) for s in STATUS_LABELS]
         figures.append(Figure(_("Districts with an active DVC"),
                               _("{n} of {total}").format(n=tr.num(statuses.get("active", 0)), total=tr.num(len(pcodes))),
-                              " · ".join(layers["dvcs"].sources), layers["dvcs"].synthetic,
+                              " · ".join(map(_, layers["dvcs"].sources)), layers["dvcs"].synthetic,
                               note=("، " if tr.rtl else ", ").join(counts)))
 
     for layer, label in (("schools", N_("Schools")), ("health", N_("Health units")), ("ngo", N_("NGO services"))):
         data = layers[layer]
         figures.append(Figure(_(label), tr.num(len(in_area(data.frame, district, province))),
-                              " · ".join(data.sources), data.synthetic))
+                              " · ".join(map(_, data.sources)), data.synthetic))
     return figures
 
 
