@@ -104,16 +104,19 @@ def _receive(process, pipe):
 # -- two writers at once ---------------------------------------------------------------------------------
 
 
-def _warm() -> int:
-    time.sleep(0.5)  # long enough that the second task needs the second process
+def _warm(barrier) -> int:
+    # both tasks held at once, so each is in its own process: a sleep was not enough on a loaded machine,
+    # where the second process's imports took so long that the first took both tasks
+    barrier.wait(timeout=TIMEOUT)
     return os.getpid()
 
 
 @pytest.fixture(scope="module")
 def writers():
     """Two writer processes, spawned once for the module (each start is ~2 s of imports)."""
-    with ProcessPoolExecutor(max_workers=2, mp_context=SPAWN) as pool:
-        assert len({f.result(timeout=TIMEOUT) for f in [pool.submit(_warm) for _ in range(2)]}) == 2
+    with SPAWN.Manager() as manager, ProcessPoolExecutor(max_workers=2, mp_context=SPAWN) as pool:
+        barrier = manager.Barrier(2)
+        assert len({f.result(timeout=TIMEOUT) for f in [pool.submit(_warm, barrier) for _ in range(2)]}) == 2
         yield pool
 
 
