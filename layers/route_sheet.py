@@ -75,7 +75,7 @@ class RtlText(Flowable):
         self._lines: list[str] = []
 
     def _measure(self, text: str) -> float:
-        return stringWidth(shown(text), self.font, self.size)
+        return stringWidth(visual(text), self.font, self.size)
 
     def _wrap_lines(self, width: float) -> list[str]:
         """Greedy wrapping of the logical text on spaces (a word wider than the line is cut between letters),
@@ -133,59 +133,12 @@ class RtlText(Flowable):
                       size=self.size, align=self.align)
 
 
-_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»"}
-_CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
-
-
-def _strong(char: str) -> str | None:
-    """``R`` for a letter of Arabic script, ``L`` for another letter, ``None`` for the rest (digits too)."""
-    if has_rtl(char):
-        return "R"
-    return "L" if char.isalpha() else None
-
-
-def _mirror_brackets(logical: str, display: str) -> str:
-    """Brackets of right-to-left runs mirrored in ``display``, the display order of ``logical``.
-
-    python-bidi 0.6 orders but does not mirror: a pair around an Urdu word comes as ``)…(`` and is swapped to
-    ``(…)``. A bracket left without its pair (a line wrapped inside the brackets) takes the direction of the
-    letters on both sides of it, else the line's (as the bidi algorithm resolves a neutral character).
-    """
-    chars, stack = list(display), []
-    for i, char in enumerate(chars):
-        if char not in _PAIRS and char not in _CLOSERS:
-            continue
-        if stack and _PAIRS.get(chars[stack[-1]]) == char:  # ( … ): left to right, as it is
-            stack.pop()
-        elif stack and _CLOSERS.get(chars[stack[-1]]) == char:  # ) … (: a right-to-left pair
-            j = stack.pop()
-            chars[j], chars[i] = char, chars[j]
-        else:
-            stack.append(i)
-    base = next((d for d in map(_strong, logical) if d), "L")
-    for i in stack:  # the unpaired ones
-        left = next((d for d in map(_strong, reversed(chars[:i])) if d), base)
-        right = next((d for d in map(_strong, chars[i + 1:]) if d), base)
-        if (left if left == right else base) == "R":
-            chars[i] = _PAIRS.get(chars[i]) or _CLOSERS[chars[i]]
-    return "".join(chars)
-
-
-_VISUAL_MIRRORS = visual("(ب)").startswith("(")
-"""Whether :func:`layers.rtl.visual` mirrors brackets itself (then it is used as it is)."""
-
-
-def shown(text: str) -> str:
-    """``text`` as drawn by reportlab: letters joined, in display order, brackets facing the right way."""
-    return visual(text) if _VISUAL_MIRRORS or not has_rtl(text) else _mirror_brackets(text, visual(text))
-
-
 def _fit(text: str, width: float, font: str, size: float) -> str:
     """``text``, or as many of its first words as fit in ``width`` followed by "…" (one line of a page header)."""
     words = text.split()
     for n in range(len(words), 0, -1):
         line = " ".join(words[:n]) + ("" if n == len(words) else "…")
-        if stringWidth(shown(line), font, size) <= width:
+        if stringWidth(visual(line), font, size) <= width:
             return line
     return text
 
@@ -199,7 +152,7 @@ def draw_line(canvas, text: str, *, x: float, y: float, font: str, size: float, 
         return
     begin, end = actual_text(text)
     canvas.addLiteral(begin)
-    draw(x, y, shown(text))
+    draw(x, y, visual(text))
     canvas.addLiteral(end)
 
 

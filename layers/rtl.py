@@ -76,10 +76,50 @@ def display_order(text: str) -> str:
 
 def visual(text: str) -> str:
     """``text`` ready for a renderer that neither joins letters nor orders right-to-left runs (reportlab):
-    letters in their joined forms, in display order. Text without Arabic script is returned as it is."""
+    letters in their joined forms, in display order, brackets of right-to-left runs facing the right way.
+    Text without Arabic script is returned as it is."""
     if not has_rtl(text):
         return text
-    return get_display(_RESHAPER.reshape(text))
+    return _mirror_brackets(text, get_display(_RESHAPER.reshape(text)))
+
+
+_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»"}
+_CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+
+
+def _strong(char: str) -> str | None:
+    """``R`` for a letter of Arabic script, ``L`` for another letter, ``None`` for the rest (digits too)."""
+    if has_rtl(char):
+        return "R"
+    return "L" if char.isalpha() else None
+
+
+def _mirror_brackets(logical: str, display: str) -> str:
+    """Brackets of right-to-left runs mirrored in ``display``, the display order of ``logical``.
+
+    python-bidi 0.6 orders but does not mirror: a pair around an Urdu word comes as ``)…(`` and is swapped to
+    ``(…)``. A bracket left without its pair (a line wrapped inside the brackets) takes the direction of the
+    letters on both sides of it, else the line's (as the bidi algorithm resolves a neutral character).
+    """
+    chars, stack = list(display), []
+    for i, char in enumerate(chars):
+        if char not in _PAIRS and char not in _CLOSERS:
+            continue
+        if stack and _PAIRS.get(chars[stack[-1]]) == char:  # ( … ): left to right, as it is
+            stack.pop()
+        elif stack and _CLOSERS.get(chars[stack[-1]]) == char:  # ) … (: a right-to-left pair
+            j = stack.pop()
+            chars[j], chars[i] = char, chars[j]
+        else:
+            stack.append(i)
+    base = next((d for d in map(_strong, logical) if d), "L")
+    for i in stack:  # the unpaired ones
+        left = next((d for d in map(_strong, reversed(chars[:i])) if d), base)
+        right = next((d for d in map(_strong, chars[i + 1:]) if d), base)
+        if (left if left == right else base) == "R":
+            chars[i] = _PAIRS.get(chars[i]) or _CLOSERS[chars[i]]
+    return "".join(chars)
+
 
 
 def actual_text(text: str) -> tuple[str, str]:

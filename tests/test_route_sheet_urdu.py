@@ -14,7 +14,8 @@ import shapely
 from bhatta.catalogues import extract, problems
 from layers.i18n import translator
 from layers.route_export import Place
-from layers.route_sheet import FORM_FIELDS, WHO_VISITED, RtlText, route_sheet_pdf, shown
+from layers.route_sheet import FORM_FIELDS, WHO_VISITED, RtlText, route_sheet_pdf
+from layers.rtl import visual
 
 OFFICE = Place(31.1167, 74.45, "DC office Kasur")
 URDU_KILN = "ملک برادرز بھٹہ خشت"
@@ -115,10 +116,10 @@ def test_lines_are_wrapped_on_the_logical_text():
 
 
 def test_brackets_face_the_right_way():
-    assert shown("وجہ (پوائنٹس)").startswith("(")  # display order, left to right: "(سٹنئاوپ) ہجو"
-    assert shown("روکی گئی اجرت)").startswith("(")  # a line wrapped inside the brackets
-    assert shown("Notes (x) بھٹہ").startswith("Notes (x)")  # left-to-right brackets untouched
-    assert shown("Kasur (PK614)") == "Kasur (PK614)"
+    assert visual("وجہ (پوائنٹس)").startswith("(")  # display order, left to right: "(سٹنئاوپ) ہجو"
+    assert visual("روکی گئی اجرت)").startswith("(")  # a line wrapped inside the brackets
+    assert visual("Notes (x) بھٹہ").startswith("Notes (x)")  # left-to-right brackets untouched
+    assert visual("Kasur (PK614)") == "Kasur (PK614)"
 
 
 def test_catalogue_has_the_route_sheet_messages():
