@@ -423,7 +423,7 @@ def cmd_route(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from layers.i18n import ENGLISH
-    from layers.mapview import ATTRIBUTION
+    from layers.mapview import attribution
     from layers.route_export import route_gpx, route_kml
     from layers.route_map import day_places, plan_area_by_road, plan_assumptions, stop_reasons, stop_rows
     from layers.route_sheet import route_sheet_pdf
@@ -457,7 +457,7 @@ def cmd_route(args: argparse.Namespace) -> int:
                 (args.pdf, lambda: route_sheet_pdf(
                     places, title=file_title, rows=stop_rows(plan, stop_reasons(plan, gaps, **lang), **lang),
                     outline=ref.districts.set_index("ADM2_PCODE").geometry[district],
-                    demo=[tr.gettext(label) for label in report.synthetic], sources=[*report.sources, ATTRIBUTION],
+                    demo=[tr.gettext(label) for label in report.synthetic], sources=[*report.sources, attribution(tr.lang)],
                     assumptions=note, **lang))):
             if path:
                 Path(path).write_bytes(make())

@@ -17,7 +17,7 @@ import shapely
 from layers.choropleth import FitOnShow
 from layers.html import esc
 from layers.i18n import N_, Translator, translator
-from layers.mapview import ATTRIBUTION, Attribution, HtmlOverlay, priority_parts
+from layers.mapview import Attribution, HtmlOverlay, attribution, priority_parts
 from layers.osrm import OsrmError, OsrmMatrix, OsrmReport
 from layers.route_export import Place
 from layers.route_sheet import DAY_COLORS
@@ -298,7 +298,7 @@ def route_map(plan: RoutePlan, *, office: str, outline: shapely.Geometry | None 
     if demo:
         flag = esc(_("DEMO DATA behind the priorities: {layers}").format(layers=("، " if tr.rtl else ", ").join(demo)))
         m.add_child(HtmlOverlay(_rtl(tr, flag), "bh-demo"))
-    m.add_child(Attribution(ATTRIBUTION))
+    m.add_child(Attribution(attribution(tr.lang), direction=tr.direction if tr.rtl else None))
     return m
 
 

@@ -253,7 +253,7 @@ def route_sheet_pdf(
             story.append(sheet.text(_("Day {number}").format(number=tr.num(number)), "Heading2"))
         story += [Spacer(1, 2 * mm), _map(places, outline, DAY_COLORS[(number - 1) % len(DAY_COLORS)]),
                   Spacer(1, 3 * mm), _stops_table(stops, sheet)]
-    story += [Spacer(1, 3 * mm), sheet.text(_("Sources: {sources}").format(sources=" · ".join(sources)), small)]
+    story += [Spacer(1, 3 * mm), sheet.text(_("Sources: {sources}").format(sources=" · ".join(map(_, sources))), small)]
     story.append(PageBreak())
     story.append(sheet.text(_("Visit forms"), "Heading2"))
     for stops in rows:

@@ -15,7 +15,7 @@ from dashboard.visit_form import show_flash, visit_form
 from layers.export import to_csv_bytes
 from layers.gaps import GapSettings
 from layers.i18n import N_
-from layers.mapview import ATTRIBUTION
+from layers.mapview import attribution
 from layers.osrm import OsrmError, osrm_matrix, osrm_url_from_env
 from layers.route_export import google_maps_links, route_gpx, route_kml
 from layers.route_map import (
@@ -195,7 +195,7 @@ st.dataframe(left_out.sort_values("priority", ascending=False), hide_index=True,
 places = day_places(plan, office=office, **lang)
 title = _("Inspection route, {district}, {date}").format(district=district_name,
                                                           date=t.date(state.end) if t.rtl else state.end.isoformat())
-sources = [*report.sources, ATTRIBUTION]
+sources = [*report.sources, attribution(t.lang)]
 c = st.columns(5)
 download(c[0], _("GPX (OsmAnd, Organic Maps)"), route_gpx(places, title=title, note=assumptions, **lang),
          "route.gpx", "application/gpx+xml", key="route_gpx", what="route GPX")
